@@ -11,17 +11,14 @@ internal static class Toy
     public static readonly IPEndPoint ClientAddress = new(IPAddress.Parse("10.0.0.1"), 50_000);
     public static readonly IPEndPoint ServerAddress = new(IPAddress.Parse("10.0.0.2"), 443);
 
-    // A toy datagram: sequence number, send time, then a filler derived from the sequence number.
+    // A toy datagram: sequence number, send time, then the sequence number's low byte as filler.
     public const int HeaderLength = 16;
 
     public static void WritePayload(Span<byte> buffer, long sequence, Instant sentAt)
     {
         BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
         BinaryPrimitives.WriteInt64LittleEndian(buffer[8..], sentAt.Ticks);
-        for (int i = HeaderLength; i < buffer.Length; i++)
-        {
-            buffer[i] = (byte)(sequence + i);
-        }
+        buffer[HeaderLength..].Fill((byte)sequence);
     }
 
     public static long SequenceOf(ReadOnlySpan<byte> datagram) => BinaryPrimitives.ReadInt64LittleEndian(datagram);
@@ -135,8 +132,17 @@ internal sealed class ManualNode : ISimulatedNode
     public void Send(IPEndPoint source, IPEndPoint destination, byte[] bytes, EcnCodepoint ecn = EcnCodepoint.NotEct, int segmentSize = 0) =>
         _outbox.Enqueue((new SimTransmit(source, destination, bytes.Length, ecn, segmentSize), bytes));
 
-    public void HandleDatagram(Instant now, IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> datagram, EcnCodepoint ecn) =>
+    /// <summary>Sends every datagram it receives straight back.</summary>
+    public bool EchoEverything { get; set; }
+
+    public void HandleDatagram(Instant now, IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> datagram, EcnCodepoint ecn)
+    {
         Arrivals.Add(new Arrival(datagram.Length >= 8 ? Toy.SequenceOf(datagram) : -1, Instant.MaxValue, now, datagram.Length, local, remote, ecn, datagram.ToArray()));
+        if (EchoEverything)
+        {
+            Send(local, remote, datagram.ToArray());
+        }
+    }
 
     public void HandleTimeout(Instant now)
     {

@@ -179,13 +179,12 @@ public sealed partial class SimulatedNetwork
         }
 
         SimNode receiver = binding.Node;
+        _current = receiver;
         link.Counters.DatagramsDelivered++;
         link.Counters.BytesDelivered += datagram.Length;
         receiver.Counters.DatagramsReceived++;
         receiver.Counters.BytesReceived += datagram.Length;
         DatagramObserved?.Invoke(new SimDatagramEvent(SimDatagramEventKind.Delivered, Now, source, destination, datagram, delivery.Ecn, sender, receiver, link, default));
-
-        _current = receiver;
         receiver.Handler.HandleDatagram(Now, binding.Local, source, datagram, delivery.Ecn);
         Pool.Return(buffer);
         PollNode(receiver);

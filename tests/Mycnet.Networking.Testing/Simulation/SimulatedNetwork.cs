@@ -182,7 +182,8 @@ public sealed partial class SimulatedNetwork
         _bindingByPublic.Add(binding.Public, binding);
     }
 
-    /// <summary>Adds a one-way link between two nodes, used for any pair of their addresses without an address link.</summary>
+    /// <summary>Adds a one-way link between two nodes, used for any pair of their addresses without an
+    /// address link. The link uses <paramref name="conditions"/> itself, not a copy.</summary>
     public SimLink AddLink(SimNode from, SimNode to, LinkConditions conditions)
     {
         EnsureOwn(from);
@@ -205,7 +206,8 @@ public sealed partial class SimulatedNetwork
         return link;
     }
 
-    /// <summary>Adds a one-way link from one public address to another; it takes precedence over a node link.</summary>
+    /// <summary>Adds a one-way link from one public address to another; it takes precedence over a node
+    /// link. The link uses <paramref name="conditions"/> itself, not a copy.</summary>
     public SimLink AddLink(IPEndPoint from, IPEndPoint to, LinkConditions conditions)
     {
         ArgumentNullException.ThrowIfNull(from);

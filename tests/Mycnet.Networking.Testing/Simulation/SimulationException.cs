@@ -28,6 +28,7 @@ public class SimulationException : Exception
         Seed = seed;
         Time = time;
         NodeName = nodeName;
+        CarriesSeed = true;
     }
 
     /// <summary>The seed of the failed run.</summary>
@@ -38,6 +39,9 @@ public class SimulationException : Exception
 
     /// <summary>The node being driven when it failed, if any.</summary>
     public string? NodeName { get; }
+
+    /// <summary>Whether <see cref="Seed"/> and <see cref="Time"/> were given (and the message names them).</summary>
+    public bool CarriesSeed { get; }
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public static class SimulationScenario
         {
             scenario(network);
         }
-        catch (SimulationException e) when (e.Seed == network.Seed && e.Message.Contains("seed", StringComparison.Ordinal))
+        catch (SimulationException e) when (e.CarriesSeed && e.Seed == network.Seed)
         {
             throw;
         }
