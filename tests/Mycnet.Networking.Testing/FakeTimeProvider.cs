@@ -7,6 +7,8 @@ namespace Mycnet.Networking.Testing;
 /// </summary>
 public sealed class FakeTimeProvider : TimeProvider
 {
+    private const long MaxTimerMilliseconds = uint.MaxValue - 1L;
+
     private readonly Lock _gate = new();
     private readonly List<FakeTimer> _timers = [];
     private DateTimeOffset _utcNow;
@@ -65,6 +67,8 @@ public sealed class FakeTimeProvider : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        ValidateTimerTime(dueTime, nameof(dueTime));
+        ValidateTimerTime(period, nameof(period));
         var timer = new FakeTimer(this, callback, state);
         lock (_gate)
         {
@@ -75,13 +79,21 @@ public sealed class FakeTimeProvider : TimeProvider
         return timer;
     }
 
-    /// <summary>Moves time forward, firing every timer that falls due, in order of due time.</summary>
+    /// <summary>
+    /// Moves time forward, firing every timer that falls due, in order of due time (then arming order).
+    /// A callback may advance time itself; time never moves backwards.
+    /// </summary>
     public void Advance(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
         long target;
         lock (_gate)
         {
+            if (delta.Ticks > long.MaxValue - _timestampTicks)
+            {
+                throw new ArgumentOutOfRangeException(nameof(delta), delta, "Advancing this far would overflow the timestamp.");
+            }
+
             target = _timestampTicks + delta.Ticks;
         }
 
@@ -90,6 +102,8 @@ public sealed class FakeTimeProvider : TimeProvider
             FakeTimer? next = null;
             lock (_gate)
             {
+                // A callback that advanced time past the target has already fired everything up to there.
+                target = Math.Max(target, _timestampTicks);
                 foreach (FakeTimer timer in _timers)
                 {
                     if (timer.DueAt <= target && (next is null || timer.DueAt < next.DueAt || (timer.DueAt == next.DueAt && timer.Sequence < next.Sequence)))
@@ -125,6 +139,21 @@ public sealed class FakeTimeProvider : TimeProvider
 
     private long NextSequence() => Interlocked.Increment(ref _sequence);
 
+    private static bool IsInfinite(TimeSpan value) => (long)value.TotalMilliseconds == -1;
+
+    // Far enough in the future never to fire, yet distinct from "disarmed" (long.MaxValue).
+    private static long SaturatingAdd(long ticks, long delta) => ticks > long.MaxValue - 1 - delta ? long.MaxValue - 1 : ticks + delta;
+
+    // The range System.Threading.Timer accepts: -1 ms (infinite) up to 2^32 - 2 ms.
+    private static void ValidateTimerTime(TimeSpan value, string name)
+    {
+        long milliseconds = (long)value.TotalMilliseconds;
+        if (milliseconds < -1 || milliseconds > MaxTimerMilliseconds)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "A timer time is Timeout.InfiniteTimeSpan or between 0 and 4294967294 ms.");
+        }
+    }
+
     private void Remove(FakeTimer timer)
     {
         lock (_gate)
@@ -154,6 +183,8 @@ public sealed class FakeTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            ValidateTimerTime(dueTime, nameof(dueTime));
+            ValidateTimerTime(period, nameof(period));
             lock (_owner._gate)
             {
                 if (!_owner._timers.Contains(this))
@@ -161,8 +192,8 @@ public sealed class FakeTimeProvider : TimeProvider
                     return false;
                 }
 
-                _period = period == Timeout.InfiniteTimeSpan || period <= TimeSpan.Zero ? 0 : period.Ticks;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : _owner._timestampTicks + Math.Max(0, dueTime.Ticks);
+                _period = IsInfinite(period) || period <= TimeSpan.Zero ? 0 : period.Ticks;
+                DueAt = IsInfinite(dueTime) ? long.MaxValue : SaturatingAdd(_owner._timestampTicks, Math.Max(0, dueTime.Ticks));
                 Sequence = _owner.NextSequence();
                 return true;
             }
@@ -171,7 +202,7 @@ public sealed class FakeTimeProvider : TimeProvider
         // Called under the owner's lock when the timer falls due.
         public void Reschedule(long now)
         {
-            DueAt = _period > 0 ? now + _period : long.MaxValue;
+            DueAt = _period > 0 ? SaturatingAdd(now, _period) : long.MaxValue;
             Sequence = _owner.NextSequence();
         }
 
