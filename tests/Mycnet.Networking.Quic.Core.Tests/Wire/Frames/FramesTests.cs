@@ -51,6 +51,16 @@ public sealed class FramesTests
         }
     }
 
+    [Fact]
+    public void CountsInFlight_IsFalseOnlyForAckAndPadding()
+    {
+        ulong[] notInFlight = [FrameType.Padding, FrameType.Ack, FrameType.AckEcn];
+        foreach (ulong type in AllTypes)
+        {
+            Assert.Equal(!notInFlight.Contains(type), Frames.CountsInFlight(type));
+        }
+    }
+
     // RFC 9000 §12.4 Table 3, "Pkts" column, row by row (I = Initial, H = Handshake, 0 = 0-RTT, 1 = 1-RTT),
     // plus RFC 9221 §4 for DATAGRAM.
     [Theory]

@@ -19,7 +19,8 @@ namespace Mycnet.Networking.Quic.Core.Wire;
 /// short header with the fixed bit 0; v1 connection IDs longer than 20 bytes; a token or Length beyond
 /// the datagram; a Retry without room for its tag. The first byte's low bits are still protected:
 /// read the packet number length and reserved bits with <see cref="PacketFirstByte"/> after removing
-/// header protection. Policy checks (Initial datagrams of at least 1200 bytes, tokens, DCID matching
+/// header protection. Header protection also needs PacketNumberOffset + 4 + 16 bytes of packet for its
+/// sample (RFC 9001 §5.4.2); the packet-protection code checks that. Policy checks (Initial datagrams of at least 1200 bytes, tokens, DCID matching
 /// across coalesced packets) belong to the caller; <see cref="CoalescedPacketReader"/> does the last.
 /// </para>
 /// </remarks>
