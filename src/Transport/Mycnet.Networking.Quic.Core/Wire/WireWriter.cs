@@ -87,7 +87,7 @@ internal ref struct WireWriter
     /// <summary>Writes <paramref name="value"/> as a variable-length integer of exactly <paramref name="length"/> bytes.</summary>
     public void WriteVarInt(ulong value, int length) => _position += VarInt.WriteWithLength(_buffer[_position..], value, length);
 
-    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    public void WriteBytes(scoped ReadOnlySpan<byte> bytes)
     {
         EnsureRoom(bytes.Length);
         bytes.CopyTo(_buffer[_position..]);
@@ -95,7 +95,7 @@ internal ref struct WireWriter
     }
 
     /// <summary>Writes a variable-length integer byte count, then the bytes.</summary>
-    public void WriteVarIntLengthPrefixed(ReadOnlySpan<byte> bytes)
+    public void WriteVarIntLengthPrefixed(scoped ReadOnlySpan<byte> bytes)
     {
         WriteVarInt((ulong)bytes.Length);
         WriteBytes(bytes);

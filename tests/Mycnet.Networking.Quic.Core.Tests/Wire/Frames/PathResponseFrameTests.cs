@@ -1,0 +1,21 @@
+using Mycnet.Networking.Quic.Core.Wire;
+using static Mycnet.Networking.Quic.Core.Tests.Wire.FrameTestKit;
+
+namespace Mycnet.Networking.Quic.Core.Tests.Wire;
+
+public sealed class PathResponseFrameTests
+{
+    // RFC 9000 §19.18: Type 0x1b, Data (64).
+    private const string Known = "1b 0102030405060708";
+
+    [Fact]
+    public void KnownEncoding_ParsesToFields() =>
+        AssertParses<PathResponseFrame>(Known, f => Assert.Equal(0x0102030405060708UL, f.Data));
+
+    [Fact]
+    public void EveryTruncatedPrefix_FailsCleanly() => AssertTruncatedPrefixesFail<PathResponseFrame>(Known);
+
+    [Fact]
+    public void WriteThenParse_RoundTripsWithComputedLength() =>
+        AssertRoundTrip(PathResponseFrame.FromBytes(Hex("fffefdfcfbfaf9f8")), f => Assert.Equal(0xfffefdfcfbfaf9f8UL, f.Data));
+}
