@@ -1,3 +1,4 @@
+using Mycnet.Networking.Quic.Core.Wire;
 using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Connection;
@@ -159,11 +160,11 @@ public sealed class ConnectionIdSetTests
         set.SetHandshakeId(Cid(60));
         set.SetHandshakeResetToken(Token(9));
         set.OnNewConnectionId(1, 0, Cid(61), Token(1));
-        Assert.True(set.IsStatelessReset(Token(9).ToArray()));
-        Assert.True(set.IsStatelessReset(Token(1).ToArray()));
-        Assert.False(set.IsStatelessReset(Token(2).ToArray()));
+        Assert.True(set.IsStatelessReset(Token(9).Span.ToArray()));
+        Assert.True(set.IsStatelessReset(Token(1).Span.ToArray()));
+        Assert.False(set.IsStatelessReset(Token(2).Span.ToArray()));
         set.Retire(1);
-        Assert.False(set.IsStatelessReset(Token(1).ToArray()));
+        Assert.False(set.IsStatelessReset(Token(1).Span.ToArray()));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Mycnet.Networking.Quic.Core.Wire;
+
 namespace Mycnet.Networking.Quic.Core;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Mycnet.Networking.Quic.Core.Wire;
+
 namespace Mycnet.Networking.Quic.Core;
 
 /// <summary>
@@ -186,7 +188,7 @@ internal sealed class PeerConnectionIdSet
             if (entry.ResetToken is { } token)
             {
                 // No early exit: compare every token so timing reveals nothing (§10.3.1).
-                match |= token.FixedTimeEquals(candidateToken);
+                match |= token.Matches(candidateToken);
             }
         }
 

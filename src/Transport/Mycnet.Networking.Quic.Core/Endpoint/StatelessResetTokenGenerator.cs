@@ -1,3 +1,5 @@
+using Mycnet.Networking.Quic.Core.Wire;
+
 using System.Security.Cryptography;
 
 namespace Mycnet.Networking.Quic.Core;
