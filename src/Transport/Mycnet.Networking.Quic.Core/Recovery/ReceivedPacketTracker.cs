@@ -11,7 +11,8 @@ namespace Mycnet.Networking.Quic.Core.Recovery;
 /// Design: received packet numbers are kept as at most <see cref="MaxRanges"/> disjoint ranges,
 /// ascending, in one array allocated up front. When a new range would exceed the cap, the oldest
 /// (lowest) range is dropped and the floor rises above it: every packet number below the floor is
-/// treated as a duplicate from then on (RFC 9000 §13.2.3 allows this "minimum packet number"
+/// treated as a duplicate from then on, as is, while all slots are taken, a packet that would open
+/// a new range below the oldest one (RFC 9000 §13.2.3 allows this "minimum packet number"
 /// instead of keeping every range), so a packet from a forgotten range is never processed twice.
 /// When an ACK frame this endpoint sent is itself acknowledged, everything at or below its Largest
 /// Acknowledged is dropped the same way (§13.2.4), which keeps ACK frames short without waiting
@@ -121,6 +122,13 @@ internal sealed class ReceivedPacketTracker
     {
         if (packetNumber < _floor)
         {
+            return true;
+        }
+
+        if (_count == MaxRanges && packetNumber + 1 < _ranges[0].Start)
+        {
+            // With every range slot taken, a packet below the oldest range would open a range that
+            // is dropped at once and never acknowledged: treat it as below the tracked window.
             return true;
         }
 

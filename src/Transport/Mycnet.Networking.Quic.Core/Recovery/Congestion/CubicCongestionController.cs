@@ -118,8 +118,8 @@ internal sealed class CubicCongestionController : CongestionControllerBase
         // §4.7 fast convergence: a flow that did not regain the previous W_max releases bandwidth.
         WMax = FastConvergence && cwnd < WMax ? cwnd * (1.0 + Beta) / 2.0 : cwnd;
 
-        // §4.6: ssthresh = cwnd * β_cubic, at least the minimum window.
-        SlowStartThreshold = Math.Max((long)(cwnd * Beta), MinimumWindow);
+        // §4.6: ssthresh = cwnd * β_cubic (β = 7/10, in integers so 0.7 is exact), at least the minimum window.
+        SlowStartThreshold = Math.Max(CongestionWindow * 7 / 10, MinimumWindow);
         CongestionWindow = SlowStartThreshold;
         _fraction = 0;
         _alpha = RenoFriendlyAlpha;
