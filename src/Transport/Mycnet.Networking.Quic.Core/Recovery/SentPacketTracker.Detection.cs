@@ -105,9 +105,16 @@ internal sealed partial class SentPacketTracker
         int ect0 = 0;
         int first = int.MaxValue;
         int last = -1;
+        ulong front = _count > 0 ? EntryAt(0).Packet.PacketNumber : ulong.MaxValue;
         for (int r = 0; r < ranges.Length; r++)
         {
             PacketNumberRange range = ranges[r];
+            if (range.End < front)
+            {
+                // Descending ranges: the rest are below every tracked packet.
+                break;
+            }
+
             for (int i = LowerBound(range.Start); i < _count; i++)
             {
                 ref Entry e = ref EntryAt(i);
