@@ -198,6 +198,27 @@ public sealed class CubicTests
     }
 
     [Fact]
+    public void Cubic_LossInSlowStartAfterPersistentCongestion_StartsAnOrdinaryEpoch()
+    {
+        CubicCongestionController cc = AfterLossAt100Packets(T.Ms(0));
+        cc.OnPersistentCongestion(T.Ms(10));
+        var rtt = new RttEstimator(T.Span(100));
+        while (cc.CongestionWindow < 50 * Mss)
+        {
+            cc.OnPacketSent(T.Ms(20), Mss);
+            cc.OnPacketAcked(T.Ms(120), T.Ms(20), Mss, rtt);
+        }
+
+        cc.OnCongestionEvent(T.Ms(130), T.Ms(20));
+
+        // Fast convergence from the previous W_max of 100 datagrams: W_max = 50 · 0.85 datagrams.
+        Assert.Equal(51000, cc.WMax, 6);
+        cc.OnPacketSent(T.Ms(140), Mss);
+        cc.OnPacketAcked(T.Ms(240), T.Ms(140), Mss, rtt);
+        Assert.Equal(Math.Cbrt((51000.0 - 42000.0) / (0.4 * Mss)), cc.K, 9);
+    }
+
+    [Fact]
     public void Cubic_ApplicationLimited_DoesNotGrow_AndRestartsTheEpoch()
     {
         CubicCongestionController cc = AfterLossAt100Packets(T.Ms(0));

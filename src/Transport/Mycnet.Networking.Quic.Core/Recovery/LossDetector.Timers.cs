@@ -36,6 +36,13 @@ internal sealed partial class LossDetector
         bool antiDeadlock;
         if (GetPtoTime(out PacketNumberSpace ptoSpace).IsNever)
         {
+            if (PeerCompletedAddressValidation)
+            {
+                // A stale deadline (inputs changed without an event that rearms): nothing to probe.
+                SetLossDetectionTimer(now);
+                return default;
+            }
+
             // RFC 9002 §6.2.2.1: nothing ack-eliciting in flight, the client arms the timer so the
             // server is not blocked by its amplification limit: one Handshake packet, or one padded Initial.
             space = HasHandshakeKeys && HasSpace(PacketNumberSpace.Handshake) ? PacketNumberSpace.Handshake : PacketNumberSpace.Initial;

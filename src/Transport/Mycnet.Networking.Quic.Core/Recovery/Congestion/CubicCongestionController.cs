@@ -124,6 +124,7 @@ internal sealed class CubicCongestionController : CongestionControllerBase
         _fraction = 0;
         _alpha = RenoFriendlyAlpha;
         _epochStarted = false;
+        _afterPersistentCongestion = false;
     }
 
     protected override void OnPersistentCongestionCore(Instant now)
