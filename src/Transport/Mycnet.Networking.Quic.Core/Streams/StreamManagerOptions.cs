@@ -3,6 +3,9 @@ namespace Mycnet.Networking.Quic.Core.Streams;
 /// <summary>Local configuration of the stream layer of one connection. Validate with <see cref="Validate"/>.</summary>
 internal sealed class StreamManagerOptions
 {
+    /// <summary>The largest allowed <see cref="MaxConcurrentPeerStreamsBidi"/> / <see cref="MaxConcurrentPeerStreamsUni"/>.</summary>
+    public const ulong MaxConcurrentPeerStreamsLimit = 65536;
+
     /// <summary>Initial connection receive window: our initial_max_data.</summary>
     public ulong InitialConnectionReceiveWindow { get; init; } = 512 * 1024;
 
@@ -36,8 +39,12 @@ internal sealed class StreamManagerOptions
     /// <summary>Unacknowledged bytes a stream buffers at most; writes beyond it are refused (backpressure).</summary>
     public int SendBufferLimit { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Size of the pooled segments stream buffers are made of.</summary>
-    public int BufferSegmentSize { get; init; } = 16 * 1024;
+    /// <summary>
+    /// Size of the pooled segments stream buffers are made of. Smaller segments waste less when
+    /// data arrives sparsely (a receive stream holds at most its window in whole segments plus
+    /// one); larger ones mean fewer copies per chunk.
+    /// </summary>
+    public int BufferSegmentSize { get; init; } = 4096;
 
     /// <summary>Idle segments the connection keeps for reuse.</summary>
     public int MaxRetainedSegments { get; init; } = 256;
@@ -67,8 +74,10 @@ internal sealed class StreamManagerOptions
             MaxStreamReceiveWindow <= max && MaxStreamReceiveWindow >= Math.Max(InitialStreamReceiveWindowUni, Math.Max(InitialStreamReceiveWindowBidiLocal, InitialStreamReceiveWindowBidiRemote)),
             nameof(MaxStreamReceiveWindow),
             "must be between the largest initial stream window and 2^62 - 1");
-        Check(MaxConcurrentPeerStreamsBidi <= StreamId.MaxStreamCount, nameof(MaxConcurrentPeerStreamsBidi), "must be at most 2^60");
-        Check(MaxConcurrentPeerStreamsUni <= StreamId.MaxStreamCount, nameof(MaxConcurrentPeerStreamsUni), "must be at most 2^60");
+        // A peer may open every stream we allow in one frame (implicit opening, RFC 9000 §3.2),
+        // and each costs an entry: the concurrency is a memory commitment, so it is bounded.
+        Check(MaxConcurrentPeerStreamsBidi <= MaxConcurrentPeerStreamsLimit, nameof(MaxConcurrentPeerStreamsBidi), "must be at most 65536");
+        Check(MaxConcurrentPeerStreamsUni <= MaxConcurrentPeerStreamsLimit, nameof(MaxConcurrentPeerStreamsUni), "must be at most 65536");
         Check(MaxLocalStreams >= 0, nameof(MaxLocalStreams), "must not be negative");
         Check(SendBufferLimit >= 1, nameof(SendBufferLimit), "must be positive");
         Check(BufferSegmentSize is >= 64 and <= 1024 * 1024, nameof(BufferSegmentSize), "must be between 64 bytes and 1 MiB");
