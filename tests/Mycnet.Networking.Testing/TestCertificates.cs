@@ -156,7 +156,9 @@ public static class TestCertificates
             }
 
             request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-            using X509Certificate2 issued = request.Create(issuer, from, until, NewSerial());
+            // The CAs are ECDSA; an explicit generator lets an ECDSA CA sign an RSA leaf.
+            using ECDsa issuerKey = issuer.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The issuer has no ECDSA private key.");
+            using X509Certificate2 issued = request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey), from, until, NewSerial());
             return Portable(key is RSA rsaKey ? issued.CopyWithPrivateKey(rsaKey) : issued.CopyWithPrivateKey((ECDsa)key));
         }
         finally
