@@ -190,8 +190,18 @@ internal abstract class TlsHandshake : ITlsHandshake
             }
 
             X509Certificate2 leaf = certificates[0];
-            TlsCertificateValidator.Validate(leaf, certificates.GetRange(1, certificates.Count - 1), policy, isServerCertificate: IsClient, targetHost);
-            TlsKeyKind kind = TlsSignatures.GetKeyKind(leaf);
+            TlsKeyKind kind;
+            try
+            {
+                TlsCertificateValidator.Validate(leaf, certificates.GetRange(1, certificates.Count - 1), policy, isServerCertificate: IsClient, targetHost);
+                kind = TlsSignatures.GetKeyKind(leaf);
+            }
+            catch (CryptographicException e)
+            {
+                // A certificate can load and still hold fields (validity, key) that fail to decode when read.
+                throw new TlsAlertException(TlsAlert.BadCertificate, $"The {role} certificate could not be processed: {e.Message}", e);
+            }
+
             if (kind == TlsKeyKind.Unsupported)
             {
                 throw new TlsAlertException(
