@@ -140,6 +140,8 @@ public sealed class TlsExtensionRuleTests
         AssertServerRefuses(TlsAlert.IllegalParameter, WithServerName(trailingDot));
         AssertServerRefuses(TlsAlert.IllegalParameter, WithServerName(control));
         AssertServerRefuses(TlsAlert.DecodeError, WithServerName(truncated));
+        byte[] tooLong = [0x01, 0x03, 0, 0x01, 0x00, .. Enumerable.Repeat((byte)'a', 256)];
+        AssertServerRefuses(TlsAlert.IllegalParameter, WithServerName(tooLong));
     }
 
     [Fact]

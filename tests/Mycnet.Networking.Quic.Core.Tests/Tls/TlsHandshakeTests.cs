@@ -71,6 +71,13 @@ public sealed class TlsHandshakeTests
         Assert.Equal(32, pair.Client.ClientRandom.Length);
         Assert.Equal(pair.Client.ClientRandom.ToArray(), pair.Server.ClientRandom.ToArray());
         Assert.Equal(pair.Client.ClientRandom.ToArray(), ClientHelloMessage.Parse(pair.Delivered[0].Data.AsSpan(4)).Random);
+
+        TlsOutput secret = pair.ClientOutputs.First(o => o.Kind == TlsOutputKind.WriteSecret);
+        string line = TlsKeyLogLabels.FormatLine(secret.KeyLogLabel!, pair.Client.ClientRandom.Span, secret.Secret.Span);
+        Assert.Equal(
+            $"CLIENT_HANDSHAKE_TRAFFIC_SECRET {Convert.ToHexStringLower(pair.Client.ClientRandom.Span)} {Convert.ToHexStringLower(secret.Secret.Span)}",
+            line);
+        Assert.Equal(31 + 1 + 64 + 1 + 64, line.Length);
     }
 
     [Fact]

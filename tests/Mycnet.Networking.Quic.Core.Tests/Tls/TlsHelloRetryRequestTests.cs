@@ -280,6 +280,20 @@ public sealed class TlsHelloRetryRequestTests
     }
 
     [Fact]
+    public void KeyExchange_ThousandsOfUnusableGroupsAndShares_FailWithABoundedMessage()
+    {
+        var server = new TlsServerHandshake(Server());
+        ushort[] groups = Enumerable.Range(0x2000, 14_000).Select(g => (ushort)g).ToArray();
+        KeyShareEntry[] shares = groups.Take(6_000).Select(g => new KeyShareEntry(g, [1])).ToArray();
+        byte[] hello = ClientHello(keyShares: shares, supportedGroups: groups).Encode();
+        Assert.True(hello.Length < 64 * 1024);
+
+        TlsAlertException e = AssertAlert(TlsAlert.HandshakeFailure, () => server.HandleCryptoData(EncryptionLevel.Initial, hello));
+        Assert.True(e.Message.Length < 400, e.Message);
+        Assert.Contains("(14000 in all)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KeyExchange_ShareForAGroupNotInSupportedGroups_IsIllegalParameter()
     {
         var server = new TlsServerHandshake(Server());

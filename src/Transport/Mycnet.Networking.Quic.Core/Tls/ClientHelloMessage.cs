@@ -43,20 +43,6 @@ internal sealed class ClientHelloMessage
     /// <summary>Extensions not decoded above, in wire order (written after the decoded ones).</summary>
     public IReadOnlyList<TlsExtension> OtherExtensions { get; init; } = [];
 
-    /// <summary>Whether <see cref="OtherExtensions"/> holds an extension of <paramref name="type"/>.</summary>
-    public bool Has(TlsExtensionType type)
-    {
-        foreach (TlsExtension extension in OtherExtensions)
-        {
-            if (extension.Type == (ushort)type)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>A copy for the second ClientHello after a HelloRetryRequest (RFC 9846 §4.2.2): new shares, the cookie, no early_data.</summary>
     public ClientHelloMessage WithRetry(IReadOnlyList<KeyShareEntry> keyShares, byte[]? cookie)
     {
@@ -334,6 +320,12 @@ internal sealed class ClientHelloMessage
     private static string DecodeHostName(ReadOnlySpan<byte> name)
     {
         // RFC 6066 §3: an ASCII host name without a trailing dot; IP literals are not permitted.
+        // A DNS name is at most 255 bytes (RFC 1035 §2.3.4); anything longer names no host.
+        if (name.Length > 255)
+        {
+            throw TlsAlertException.Illegal($"The server_name host name is {name.Length} bytes long; at most 255 are allowed.");
+        }
+
         foreach (byte b in name)
         {
             if (b is <= 0x20 or >= 0x7F)
@@ -381,6 +373,7 @@ internal sealed class ClientHelloMessage
 
         TlsExtensionBlock.EnsureEnd(reader, TlsExtensionType.KeyShare);
         var shares = new List<KeyShareEntry>();
+        var groups = new HashSet<ushort>();
         var items = new WireReader(list);
         while (!items.IsEnd)
         {
@@ -389,12 +382,9 @@ internal sealed class ClientHelloMessage
                 throw TlsAlertException.Decode("A key_share entry is malformed.");
             }
 
-            foreach (KeyShareEntry previous in shares)
+            if (!groups.Add(entry.Group))
             {
-                if (previous.Group == entry.Group)
-                {
-                    throw TlsAlertException.Illegal($"The key_share extension offers group 0x{entry.Group:x4} twice.");
-                }
+                throw TlsAlertException.Illegal($"The key_share extension offers group 0x{entry.Group:x4} twice.");
             }
 
             shares.Add(entry);

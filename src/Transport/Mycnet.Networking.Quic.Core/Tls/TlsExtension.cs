@@ -49,20 +49,6 @@ internal static class TlsExtensionBlock
         return extensions;
     }
 
-    /// <summary>The data of the extension of <paramref name="type"/>, or null when absent.</summary>
-    public static byte[]? Find(List<TlsExtension> extensions, TlsExtensionType type)
-    {
-        foreach (TlsExtension extension in extensions)
-        {
-            if (extension.Type == (ushort)type)
-            {
-                return extension.Data;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Throws decode_error unless the reader consumed all of an extension's data (RFC 9846 §4.3).</summary>
     public static void EnsureEnd(in WireReader reader, TlsExtensionType type)
     {

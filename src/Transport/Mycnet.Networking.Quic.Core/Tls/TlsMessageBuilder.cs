@@ -17,28 +17,9 @@ internal sealed class TlsMessageBuilder
         _buffer = new byte[Math.Max(capacity, 16)];
     }
 
-    /// <summary>Bytes written so far.</summary>
-    public int Length => _length;
-
-    /// <summary>The bytes written so far.</summary>
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
-
     public void WriteByte(byte value) => Reserve(1)[0] = value;
 
     public void WriteUInt16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), value);
-
-    public void WriteUInt24(int value)
-    {
-        if ((uint)value > 0xFFFFFF)
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "A 24-bit length holds at most 2^24 - 1.");
-        }
-
-        Span<byte> span = Reserve(3);
-        span[0] = (byte)(value >> 16);
-        span[1] = (byte)(value >> 8);
-        span[2] = (byte)value;
-    }
 
     public void WriteUInt32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), value);
 

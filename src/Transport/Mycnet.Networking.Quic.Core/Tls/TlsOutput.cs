@@ -82,4 +82,8 @@ internal static class TlsKeyLogLabels
     public const string ServerHandshakeTrafficSecret = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
     public const string ClientTrafficSecret0 = "CLIENT_TRAFFIC_SECRET_0";
     public const string ServerTrafficSecret0 = "SERVER_TRAFFIC_SECRET_0";
+
+    /// <summary>One NSS key-log line (no newline): <c>LABEL client_random_hex secret_hex</c>, lowercase hex.</summary>
+    public static string FormatLine(string label, ReadOnlySpan<byte> clientRandom, ReadOnlySpan<byte> secret) =>
+        $"{label} {Convert.ToHexStringLower(clientRandom)} {Convert.ToHexStringLower(secret)}";
 }

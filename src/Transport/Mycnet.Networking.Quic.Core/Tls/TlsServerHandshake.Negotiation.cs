@@ -14,6 +14,9 @@ namespace Mycnet.Networking.Quic.Core.Tls;
 /// </summary>
 internal sealed partial class TlsServerHandshake
 {
+    /// <summary>Peer-supplied lists in alert messages are cut after this many entries.</summary>
+    private const int MaxListedInMessages = 8;
+
     private Negotiation Negotiate(ClientHelloMessage hello)
     {
         if (hello.SupportedVersions is null || !Contains(hello.SupportedVersions, ClientHelloMessage.Tls13Version))
@@ -83,10 +86,12 @@ internal sealed partial class TlsServerHandshake
                 TlsAlert.HandshakeFailure,
                 $"The client accepts no signature scheme this server can sign with its {TlsSignatures.Describe(credential.KeyKind)} certificate key.");
 
+        // A set keeps this linear: a 64 KiB ClientHello can list thousands of groups and shares.
+        var listedGroups = new HashSet<ushort>(supportedGroups);
         foreach (KeyShareEntry share in shares)
         {
             // RFC 9846 §4.3.8: shares only for groups listed in supported_groups.
-            if (!Contains(supportedGroups, share.Group))
+            if (!listedGroups.Contains(share.Group))
             {
                 throw TlsAlertException.Illegal($"The ClientHello has a key share for {TlsKeyShare.Describe((TlsNamedGroup)share.Group)}, which its supported_groups does not list.");
             }
@@ -105,7 +110,7 @@ internal sealed partial class TlsServerHandshake
 
         foreach (TlsNamedGroup group in _options.KeyExchangeGroups)
         {
-            if (Contains(supportedGroups, (ushort)group))
+            if (listedGroups.Contains((ushort)group))
             {
                 return new Negotiation(suite.Value, group, null, _options.ApplicationProtocols[protocolIndex], protocolIndex, credential, scheme);
             }
@@ -157,9 +162,15 @@ internal sealed partial class TlsServerHandshake
 
     private static string DescribeGroups(IReadOnlyList<ushort> groups)
     {
-        var names = new List<string>(groups.Count);
+        var names = new List<string>(Math.Min(groups.Count, MaxListedInMessages));
         foreach (ushort group in groups)
         {
+            if (names.Count == MaxListedInMessages)
+            {
+                names.Add($"... ({groups.Count} in all)");
+                break;
+            }
+
             names.Add(TlsKeyShare.Describe((TlsNamedGroup)group));
         }
 
@@ -179,9 +190,15 @@ internal sealed partial class TlsServerHandshake
 
     private static string DescribeProtocols(IReadOnlyList<byte[]> protocols)
     {
-        var names = new List<string>(protocols.Count);
+        var names = new List<string>(Math.Min(protocols.Count, MaxListedInMessages));
         foreach (byte[] protocol in protocols)
         {
+            if (names.Count == MaxListedInMessages)
+            {
+                names.Add($"... ({protocols.Count} in all)");
+                break;
+            }
+
             names.Add($"'{Encoding.UTF8.GetString(protocol)}'");
         }
 

@@ -12,7 +12,6 @@ internal sealed class TlsTranscript : IDisposable
 {
     private readonly List<byte[]> _pending = [];
     private IncrementalHash? _hash;
-    private HashAlgorithmName _algorithm;
 
     public bool HasHash => _hash is not null;
 
@@ -39,7 +38,6 @@ internal sealed class TlsTranscript : IDisposable
             throw new InvalidOperationException("The transcript hash is already selected.");
         }
 
-        _algorithm = algorithm;
         _hash = IncrementalHash.CreateHash(algorithm);
         foreach (byte[] message in _pending)
         {
@@ -62,8 +60,6 @@ internal sealed class TlsTranscript : IDisposable
     /// <summary>The hash of every message appended so far.</summary>
     public byte[] GetCurrentHash() =>
         (_hash ?? throw new InvalidOperationException("The transcript hash is not selected yet.")).GetCurrentHash();
-
-    public HashAlgorithmName Algorithm => _algorithm;
 
     public void Dispose()
     {
