@@ -10,11 +10,13 @@ namespace Mycnet.Networking.MultiHoming.Backhaul;
 /// <see cref="CommitSwitch"/> or <see cref="FailSwitch"/>. Not thread-safe: the manager calls it under
 /// its lock.
 ///
-/// Selection: eligible interfaces are Up or Degraded, operational and not excluded; a forced interface
+/// Selection: candidates are Up or Degraded, operational and not excluded; a forced interface
 /// wins whenever it is eligible; otherwise Up beats Degraded, then the higher score, then the priority
 /// order, then the name. A failover (active interface no longer eligible, vanished or excluded) is
 /// immediate. A preference switch away from a working interface needs a better state or a score lead
-/// of the switch margin, and the minimum switch interval since the last switch. When nothing is
+/// of the switch margin, and the minimum switch interval since the last switch. The active interface
+/// stays while its state is Up or Degraded, even if its link is already down: the state machine's
+/// hold-down decides when that becomes a failover. When nothing is
 /// eligible the active interface is kept, so its routing stays in place.
 /// </remarks>
 internal sealed class BackhaulController
@@ -114,7 +116,8 @@ internal sealed class BackhaulController
                     break;
                 }
 
-                if (transition.To == BackhaulState.Probing)
+                // Down and Probing both judge what happens next on evidence gathered after entering them.
+                if (transition.To is BackhaulState.Probing or BackhaulState.Down)
                 {
                     tracker.Statistics.Reset();
                 }
@@ -179,7 +182,9 @@ internal sealed class BackhaulController
             return new SwitchDecision(target.Name, BackhaulSwitchReason.Override);
         }
 
-        if (!IsEligible(current))
+        // The active interface is judged by its state alone: a link that just lost carrier stays active
+        // until its Up → Down hold-down has passed, so a short blip does not move traffic.
+        if (current.State is not (BackhaulState.Up or BackhaulState.Degraded))
         {
             return new SwitchDecision(target.Name, BackhaulSwitchReason.Failover);
         }
@@ -269,6 +274,7 @@ internal sealed class BackhaulController
 
     public double Score(InterfaceTracker tracker) => _scorer.Score(tracker.Statistics, tracker.Name, tracker.Info.Kind);
 
+    /// <summary>Whether an interface can be switched to: Up or Degraded, with its link up and a usable address.</summary>
     public static bool IsEligible(InterfaceTracker tracker) =>
         tracker.State is BackhaulState.Up or BackhaulState.Degraded && tracker.Info.IsOperational;
 

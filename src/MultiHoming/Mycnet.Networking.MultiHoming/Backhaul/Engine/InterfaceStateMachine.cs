@@ -28,7 +28,8 @@ internal readonly record struct StateTransition(
 /// [DegradedToDown].</item>
 /// <item>Down → Probing when a round answers on a working link [DownToProbing].</item>
 /// </list>
-/// Entering Probing resets the statistics, so recovery is judged on fresh evidence. With flap
+/// Entering Down or Probing resets the statistics (the controller does it), so recovery is judged only
+/// on evidence gathered after the failure. With flap
 /// dampening each entry into Down within the flap window beyond the first doubles the Probing hold-downs.
 /// </remarks>
 internal sealed class InterfaceStateMachine

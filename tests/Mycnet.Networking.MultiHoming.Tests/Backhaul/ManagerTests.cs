@@ -1,0 +1,495 @@
+using System.Diagnostics.Metrics;
+using Mycnet.Networking.MultiHoming.Backhaul;
+
+namespace Mycnet.Networking.MultiHoming.Tests.Backhaul;
+
+/// <summary>The manager end to end on a fake clock, with fake discovery, probes and routing.</summary>
+public sealed class ManagerTests
+{
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private const string Eth0Table = "-4 route replace 10.1.0.0/24 dev eth0 proto static scope link src 10.1.0.2 table 1002";
+    private const string Eth0Default = "-4 route replace default via 10.1.0.1 dev eth0 proto static table 1002";
+    private const string Eth0RuleAdd = "-4 rule add priority 10000 from 10.1.0.2 table 1002";
+    private const string Eth0RuleDel = "-4 rule del priority 10000 from 10.1.0.2 table 1002";
+    private const string Eth0Flush = "-4 route flush table 1002";
+    private const string Wlan0Table = "-4 route replace 10.2.0.0/24 dev wlan0 proto static scope link src 10.2.0.2 table 1003";
+    private const string Wlan0Default = "-4 route replace default via 10.2.0.1 dev wlan0 proto static table 1003";
+    private const string Wlan0RuleAdd = "-4 rule add priority 10000 from 10.2.0.2 table 1003";
+    private const string Wlan0RuleDel = "-4 rule del priority 10000 from 10.2.0.2 table 1003";
+    private const string Wlan0Flush = "-4 route flush table 1003";
+
+    [Fact]
+    public async Task HoldDown_InitialSelectionWaitsForProbingToUp_ThenPicksTheBestByPolicy()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAsync();
+
+        h.AdvanceTo(S(5.9)); // three healthy rounds at t=0,1,2; ProbingToUp 4 s from t=2
+        Assert.Null(h.Manager.Current);
+        Assert.All(h.Manager.GetInterfaces(), s => Assert.Equal(BackhaulState.Probing, s.State));
+
+        h.AdvanceTo(S(6));
+        BackhaulSelection? current = h.Manager.Current;
+        Assert.Equal("eth0", current?.InterfaceName);
+        Assert.Equal(BackhaulState.Up, current?.State);
+        Assert.Equal(["10.1.0.2"], current!.SourceAddresses.Select(a => a.ToString()));
+        BackhaulSwitched initial = Assert.Single(h.Switches);
+        Assert.Null(initial.Old);
+        Assert.Equal(BackhaulSwitchReason.Initial, initial.Reason);
+        Assert.Equal([Eth0Table, Eth0Default, Eth0RuleAdd], h.Executor.Commands);
+        Assert.Equal(S(6), h.Elapsed);
+    }
+
+    [Fact]
+    public async Task LinkDown_SwitchesToNextBestAfterTheHoldDown_NotBefore_MakeBeforeBreak()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        h.Executor.Clear();
+
+        h.AdvanceTo(S(10));
+        h.SetLink("eth0", up: false);
+        h.AdvanceTo(S(13.05)); // rescan at 10.1 (debounce), UpToDown 3 s → due at 13.1
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulState.Up, h.StateOf("eth0"));
+        Assert.Empty(h.Executor.Commands);
+
+        h.AdvanceTo(S(13.1));
+        Assert.Equal(BackhaulState.Down, h.StateOf("eth0"));
+        BackhaulSelection? current = h.Manager.Current;
+        Assert.Equal("wlan0", current?.InterfaceName);
+        BackhaulSwitched failover = h.Switches[^1];
+        Assert.Equal(BackhaulSwitchReason.Failover, failover.Reason);
+        Assert.Equal("eth0", failover.Old?.InterfaceName);
+        Assert.Equal(BackhaulState.Down, failover.Old?.State);
+        Assert.Equal([Wlan0Table, Wlan0Default, Wlan0RuleAdd, Eth0RuleDel, Eth0Flush], h.Executor.Commands);
+        BackhaulStateChanged down = h.TransitionsOf("eth0")[^1];
+        Assert.Equal(BackhaulTransitionReason.LinkDown, down.Reason);
+        Assert.True(h.Changes.ToList().IndexOf(down) < h.Changes.ToList().IndexOf(failover), "the state change is reported before the switch it causes");
+    }
+
+    [Fact]
+    public async Task LinkDown_RestoreGoesProbingThenUp_AndSwitchesBackOnlyAfterTheHoldDown()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        h.AdvanceTo(S(10));
+        h.SetLink("eth0", up: false);
+        h.AdvanceTo(S(14));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+
+        h.AdvanceTo(S(20.5));
+        h.SetLink("eth0", up: true); // rescan at 20.6; round at 21 answers
+        h.AdvanceTo(S(21));
+        Assert.Equal(BackhaulState.Probing, h.StateOf("eth0"));
+        // Fresh evidence: rounds at 22, 23, 24 make three; ProbingToUp 4 s → Up at 28.
+        h.AdvanceTo(S(27.9));
+        Assert.Equal(BackhaulState.Probing, h.StateOf("eth0"));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+
+        h.AdvanceTo(S(28));
+        Assert.Equal(BackhaulState.Up, h.StateOf("eth0"));
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        BackhaulSwitched back = h.Switches[^1];
+        Assert.Equal(BackhaulSwitchReason.Preferred, back.Reason);
+        Assert.Equal(
+            [BackhaulState.Up, BackhaulState.Down, BackhaulState.Probing, BackhaulState.Up],
+            h.TransitionsOf("eth0").Select(t => t.New));
+        Assert.Equal([Eth0Table, Eth0Default, Eth0RuleAdd, Wlan0RuleDel, Wlan0Flush], back.Record.Commands.Select(c => string.Join(' ', c.Arguments)));
+    }
+
+    [Fact]
+    public async Task Blackhole_LinkStaysUp_DegradedThenDownThenSwitch()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+
+        h.AdvanceTo(S(9.5));
+        h.Probe.Set("eth0", FakeLink.Blackhole);
+        // The failed round at 10 puts loss at 1/10 (degraded); UpToDegraded 2 s → Degraded at 12.
+        h.AdvanceTo(S(11.9));
+        Assert.Equal(BackhaulState.Up, h.StateOf("eth0"));
+        h.AdvanceTo(S(12));
+        Assert.Equal(BackhaulState.Degraded, h.StateOf("eth0"));
+        // The fourth failed round (13) signals Down; DegradedToDown 2 s → Down at 15, failover at once
+        // (the preference switch Up-over-Degraded would have waited for the switch interval, until 16).
+        h.AdvanceTo(S(14.9));
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        h.AdvanceTo(S(15));
+        Assert.Equal(BackhaulState.Down, h.StateOf("eth0"));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+
+        IReadOnlyList<BackhaulStateChanged> eth0 = h.TransitionsOf("eth0");
+        Assert.Equal([BackhaulState.Up, BackhaulState.Degraded, BackhaulState.Down], eth0.Select(t => t.New));
+        Assert.Equal(BackhaulTransitionReason.ProbeFailures, eth0[^1].Reason);
+        Assert.Equal(BackhaulSwitchReason.Failover, h.Switches[^1].Reason);
+    }
+
+    [Fact]
+    public async Task Loss_TenPercentMarksDegraded_NeverDown_AndUpBeatsDegradedAfterTheSwitchInterval()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+
+        h.Probe.SetLossEvery("eth0", 10);
+        h.AdvanceTo(S(60));
+
+        Assert.Equal(BackhaulState.Degraded, h.StateOf("eth0"));
+        Assert.DoesNotContain(h.TransitionsOf("eth0"), t => t.New == BackhaulState.Down);
+        Assert.Equal(BackhaulTransitionReason.HighLoss, h.TransitionsOf("eth0")[^1].Reason);
+        BackhaulInterfaceStatus status = h.Manager.GetInterfaces().Single(s => s.Name == "eth0");
+        Assert.InRange(status.Loss, 0.1, 0.2);
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulSwitchReason.Preferred, h.Switches[^1].Reason);
+        Assert.Equal(2, h.Switches.Count);
+    }
+
+    [Fact]
+    public async Task Hysteresis_ScoreLeadBelowTheMarginKeepsTheActive_AboveItSwitches()
+    {
+        // No policy bias: the interfaces differ only by measured quality; eth0 wins the tie by name.
+        await using var h = new ManagerHarness(probe => ManagerHarness.CreateOptions(probe, scoring: new BackhaulScoringOptions { PriorityOrder = [] }));
+        await h.StartAndSettleAsync();
+
+        // wlan0 gets faster (20 → 1 ms): a lead of about 0.6 points, far below the 10-point margin.
+        h.Probe.SetRtt("wlan0", TimeSpan.FromMilliseconds(1));
+        h.AdvanceTo(S(60));
+        Assert.Single(h.Switches);
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+
+        // eth0 slows to 350 ms: inside the RTT hysteresis band (still Up), but its latency score drops
+        // by about 11 points once the smoothed RTT has converged, beyond the margin.
+        h.Probe.SetRtt("eth0", TimeSpan.FromMilliseconds(350));
+        h.AdvanceTo(S(120));
+        Assert.Equal(BackhaulState.Up, h.StateOf("eth0"));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulSwitchReason.Preferred, h.Switches[^1].Reason);
+        Assert.Equal(2, h.Switches.Count);
+    }
+
+    [Fact]
+    public async Task Flap_LinkTogglingEverySecond_CausesOneFailoverAndNoSwitchStorm()
+    {
+        await using var h = new ManagerHarness(probe => ManagerHarness.CreateOptions(probe, holdDowns: ManagerHarness.HoldDowns(upToDown: S(0.5))));
+        await h.StartAndSettleAsync();
+
+        // eth0 flaps for a minute: down at x.5 s, up at the next x.5 s; its probes fail while it is down.
+        bool up = true;
+        for (double t = 7.5; t < 67.5; t += 1)
+        {
+            h.AdvanceTo(S(t));
+            up = !up;
+            h.Probe.Set("eth0", up ? FakeLink.Healthy : FakeLink.Blackhole);
+            h.SetLink("eth0", up);
+        }
+
+        h.AdvanceTo(S(67.5));
+        Assert.Equal(2, h.Switches.Count); // the initial one and one failover: no storm
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        Assert.True(h.TransitionsOf("eth0").Count > 20, "the state machine saw the flaps");
+
+        // Stable again: flap dampening stretched ProbingToUp to its 60 s cap, so eth0 waits that long.
+        h.Probe.Set("eth0", FakeLink.Healthy);
+        h.SetLink("eth0", up: true);
+        h.AdvanceTo(S(67.5 + 60));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        h.AdvanceTo(S(67.5 + 66));
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(3, h.Switches.Count);
+    }
+
+    [Fact]
+    public async Task Override_ForceSwitchesAtOnce_ClearingItReturnsAfterTheSwitchInterval()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+
+        h.Manager.SetOverride("wwan0", BackhaulOverride.Force);
+        Assert.Equal("wwan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulSwitchReason.Override, h.Switches[^1].Reason);
+        Assert.Equal(BackhaulOverride.Force, h.Manager.GetInterfaces().Single(s => s.Name == "wwan0").Override);
+
+        h.AdvanceTo(S(30)); // the better eth0 does not take over while wwan0 is forced
+        Assert.Equal("wwan0", h.Manager.Current?.InterfaceName);
+
+        h.Manager.SetOverride("wwan0", BackhaulOverride.None);
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName); // last switch at 6.5 s: the interval has passed
+        Assert.Equal(BackhaulSwitchReason.Preferred, h.Switches[^1].Reason);
+    }
+
+    [Fact]
+    public async Task Override_ExcludeSwitchesAwayAtOnce_AndForcingADownInterfaceWaitsForIt()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+
+        h.Manager.SetOverride("eth0", BackhaulOverride.Exclude);
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulSwitchReason.Override, h.Switches[^1].Reason);
+        h.AdvanceTo(S(40));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+
+        h.Probe.Set("wwan0", FakeLink.Blackhole);
+        h.AdvanceTo(S(50));
+        Assert.Equal(BackhaulState.Down, h.StateOf("wwan0"));
+        h.Manager.SetOverride("wwan0", BackhaulOverride.Force);
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName); // a forced interface must be Up or Degraded
+
+        h.Probe.Set("wwan0", FakeLink.Healthy);
+        h.AdvanceTo(S(60));
+        Assert.Equal("wwan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulSwitchReason.Override, h.Switches[^1].Reason);
+    }
+
+    [Fact]
+    public async Task Rollback_FailedRuleAddRestoresOldRouting_AndTheSwitchIsRetriedAfterTheDelay()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        h.Executor.Clear();
+        h.Executor.FailWhen = c => string.Join(' ', c.Arguments) == Wlan0RuleAdd;
+
+        h.AdvanceTo(S(10));
+        h.SetLink("eth0", up: false);
+        h.AdvanceTo(S(13.1));
+
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName); // still the old one, though Down
+        BackhaulSwitchFailed failed = Assert.IsType<BackhaulSwitchFailed>(h.Changes[^1]);
+        Assert.Equal("wlan0", failed.Attempted);
+        Assert.False(failed.Record.Succeeded);
+        Assert.Contains("injected", failed.Record.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            [Wlan0Table, Wlan0Default, Wlan0RuleAdd, "-4 route del default table 1003", "-4 route del 10.2.0.0/24 dev wlan0 table 1003"],
+            h.Executor.Commands);
+        Assert.DoesNotContain(Eth0RuleDel, h.Executor.Commands); // the old rule was never touched
+
+        h.Executor.FailWhen = null;
+        h.Executor.Clear();
+        h.AdvanceTo(S(18.0)); // RetryDelay 5 s from 13.1
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        h.AdvanceTo(S(18.2));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal([Wlan0Table, Wlan0Default, Wlan0RuleAdd, Eth0RuleDel, Eth0Flush], h.Executor.Commands);
+        Assert.Equal([true, false, true], h.Manager.GetSwitchHistory().Select(r => r.Succeeded));
+    }
+
+    [Fact]
+    public async Task DryRun_PlansAndRecordsEverySwitch_RunsNothing_AndShutdownRunsNothing()
+    {
+        await using var h = new ManagerHarness(probe => ManagerHarness.CreateOptions(probe, routing: new BackhaulRoutingOptions { DryRun = true }));
+        await h.StartAndSettleAsync();
+        h.AdvanceTo(S(10));
+        h.SetLink("eth0", up: false);
+        h.AdvanceTo(S(14));
+        await h.Manager.ShutdownAsync();
+
+        Assert.Empty(h.Executor.Commands);
+        IReadOnlyList<BackhaulSwitchRecord> history = h.Manager.GetSwitchHistory();
+        Assert.Equal(2, history.Count);
+        Assert.All(history, r => Assert.True(r.DryRun && r.Succeeded));
+        Assert.Equal([Eth0Table, Eth0Default, Eth0RuleAdd], history[0].Commands.Select(c => string.Join(' ', c.Arguments)));
+        Assert.Equal([Wlan0Table, Wlan0Default, Wlan0RuleAdd, Eth0RuleDel, Eth0Flush], history[1].Commands.Select(c => string.Join(' ', c.Arguments)));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+    }
+
+    [Fact]
+    public async Task DryRun_PlanSwitchReturnsCommandsWithoutRunningThem()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        h.Executor.Clear();
+
+        IReadOnlyList<BackhaulRouteCommand> plan = h.Manager.PlanSwitch("wlan0");
+
+        Assert.Equal([Wlan0Table, Wlan0Default, Wlan0RuleAdd, Eth0RuleDel, Eth0Flush], plan.Select(c => string.Join(' ', c.Arguments)));
+        Assert.Equal("ip " + Wlan0RuleAdd, plan[2].ToString());
+        Assert.Empty(h.Manager.PlanSwitch("eth0"));
+        Assert.Empty(h.Executor.Commands);
+        Assert.Equal(BackhaulErrorKind.Routing, Assert.Throws<BackhaulException>(() => h.Manager.PlanSwitch("eth7")).Kind);
+    }
+
+    [Fact]
+    public async Task Shutdown_RemovesTheActiveRuleThenItsTable_AndStopsProbing()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        h.Executor.Clear();
+
+        await h.Manager.ShutdownAsync();
+        await h.Manager.ShutdownAsync(); // idempotent
+
+        Assert.Equal([Eth0RuleDel, Eth0Flush], h.Executor.Commands);
+        Assert.True(h.LinkChanges.Disposed);
+        int attempts = h.Probe.Attempts("eth0");
+        h.Advance(S(30));
+        Assert.Equal(attempts, h.Probe.Attempts("eth0"));
+        Assert.Equal(0, h.Time.ArmedTimerCount);
+    }
+
+    [Fact]
+    public async Task Start_RemovesStaleRulesAtTheManagedPriority_AndFlushesKnownTables()
+    {
+        int staleLeft = 2;
+        await using var h = new ManagerHarness(probe => ManagerHarness.CreateOptions(probe, routing: new BackhaulRoutingOptions { RemoveStaleRulesOnStart = true }));
+        h.Executor.FailWhen = c => c.Arguments.Count == 5 && c.Arguments[1] == "rule" && (c.Arguments[0] == "-6" || staleLeft-- <= 0);
+
+        await h.StartAsync();
+
+        Assert.Equal(
+            [
+                "-4 rule del priority 10000", "-4 rule del priority 10000", "-4 rule del priority 10000",
+                "-4 route flush table 1002", "-4 route flush table 1003", "-4 route flush table 1004",
+                "-6 rule del priority 10000",
+                "-6 route flush table 1002", "-6 route flush table 1003", "-6 route flush table 1004",
+            ],
+            h.Executor.Commands);
+    }
+
+    [Fact]
+    public async Task Discovery_FailureAtStartThrowsDiscoveryKind_LaterFailuresKeepTheLastKnownState()
+    {
+        await using var h = new ManagerHarness();
+        h.Discovery.FailWith = new BackhaulException(BackhaulErrorKind.Discovery, "sysfs unreadable");
+        BackhaulException error = await Assert.ThrowsAsync<BackhaulException>(() => h.Manager.StartAsync());
+        Assert.Equal(BackhaulErrorKind.Discovery, error.Kind);
+
+        h.Discovery.FailWith = null;
+        await h.StartAndSettleAsync();
+        h.Discovery.FailWith = new BackhaulException(BackhaulErrorKind.Discovery, "sysfs unreadable");
+        h.LinkChanges.Fire();
+        h.AdvanceTo(S(40)); // the debounced and the periodic rescans fail
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(3, h.Manager.GetInterfaces().Count);
+    }
+
+    [Fact]
+    public async Task Discovery_LinkNotificationRescansWithinTheDebounce_VanishedActiveFailsOver()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        int scans = h.Discovery.ScanCount;
+
+        h.Discovery.Remove("eth0");
+        h.LinkChanges.Fire();
+        h.LinkChanges.Fire(); // a burst coalesces into one rescan
+        h.Advance(S(0.099));
+        Assert.Equal(scans, h.Discovery.ScanCount);
+        h.Advance(S(0.001));
+        Assert.Equal(scans + 1, h.Discovery.ScanCount);
+
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+        Assert.Equal(BackhaulSwitchReason.Vanished, h.Switches[^1].Reason);
+        Assert.Equal(BackhaulTransitionReason.Vanished, h.TransitionsOf("eth0")[^1].Reason);
+        Assert.DoesNotContain(h.Manager.GetInterfaces(), s => s.Name == "eth0");
+    }
+
+    [Fact]
+    public async Task Probe_ThatThrowsCountsAsFailure_AndTheManagerKeepsRunning()
+    {
+        await using var h = new ManagerHarness();
+        await h.StartAndSettleAsync();
+        h.Probe.ThrowOnInterface = "eth0";
+        h.Probe.ThrowFor = new BackhaulException(BackhaulErrorKind.Probe, "cannot bind");
+
+        h.AdvanceTo(S(30));
+
+        Assert.Equal(BackhaulState.Down, h.StateOf("eth0"));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+    }
+
+    [Fact]
+    public async Task Notifications_WatchStreamMatchesTheEvent_AndEndsOnShutdown()
+    {
+        await using var h = new ManagerHarness();
+        IAsyncEnumerator<BackhaulChange> watch = h.Manager.WatchChangesAsync().GetAsyncEnumerator();
+        ValueTask<bool> first = watch.MoveNextAsync(); // enumeration starts: from here on nothing is missed
+
+        await h.StartAndSettleAsync();
+        h.AdvanceTo(S(10));
+        h.SetLink("eth0", up: false);
+        h.AdvanceTo(S(14));
+        await h.Manager.ShutdownAsync();
+
+        var streamed = new List<BackhaulChange>();
+        if (await first)
+        {
+            streamed.Add(watch.Current);
+            while (await watch.MoveNextAsync())
+            {
+                streamed.Add(watch.Current);
+            }
+        }
+
+        Assert.Equal(h.Changes, streamed);
+        Assert.Equal(4, streamed.OfType<BackhaulStateChanged>().Count()); // three Probing → Up, eth0 Up → Down
+        Assert.Equal(2, streamed.OfType<BackhaulSwitched>().Count());
+        await watch.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_CountSwitchesProbeRttAndTimeInState()
+    {
+        using var meters = new TestMeterFactory();
+        var measurements = new List<(string Name, double Value)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => { lock (measurements) { measurements.Add((i.Name, v)); } });
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => { lock (measurements) { measurements.Add((i.Name, v)); } });
+        listener.Start();
+
+        await using var h = new ManagerHarness(meterFactory: meters);
+        await h.StartAndSettleAsync();
+
+        lock (measurements)
+        {
+            Assert.Equal(1, measurements.Count(m => m.Name == "mycnet.backhaul.switches"));
+            Assert.Contains(measurements, m => m.Name == "mycnet.backhaul.probe.rtt" && Math.Abs(m.Value - 0.020) < 1e-9);
+            Assert.Contains(measurements, m => m.Name == "mycnet.backhaul.state.duration" && Math.Abs(m.Value - 6) < 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Options_AreValidatedAtConstruction()
+    {
+        var probe = new FakeProbe();
+        BackhaulManagerOptions valid = ManagerHarness.CreateOptions(probe);
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(new BackhaulManagerOptions()));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(new BackhaulManagerOptions { Probes = new BackhaulProbeOptions { Targets = [BackhaulProbeTarget.Tcp(new(System.Net.IPAddress.Loopback, 0))] } }));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(new BackhaulManagerOptions { Probes = new BackhaulProbeOptions { Targets = [new("quic-ping", new(System.Net.IPAddress.Loopback, 443))] } }));
+        BackhaulProbeOptions p = ManagerHarness.ProbeOptions(probe);
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, probes: new BackhaulProbeOptions { Targets = p.Targets, CustomProbes = p.CustomProbes, RecoveredLoss = 0.2, DegradedLoss = 0.1 })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, probes: new BackhaulProbeOptions { Targets = p.Targets, CustomProbes = p.CustomProbes, DegradedAfterFailedRounds = 4, DownAfterFailedRounds = 4 })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, holdDowns: new BackhaulHoldDownOptions { UpToDown = S(-1) })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, routing: new BackhaulRoutingOptions { RulePriority = 32766 })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, routing: new BackhaulRoutingOptions { TableBase = 254 })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, routing: new BackhaulRoutingOptions { IpCommandPath = "ip; reboot" })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, discovery: new BackhaulDiscoveryOptions { ChangeDebounce = S(1) })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, scoring: new BackhaulScoringOptions { LatencyWeight = 0, LossWeight = 0, SuccessWeight = 0 })));
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, switching: new BackhaulSwitchingOptions { HistoryCapacity = 0 })));
+        var duplicate = new BackhaulProbeOptions { Targets = [new(FakeProbe.ProbeName, new(System.Net.IPAddress.Loopback, 7))], CustomProbes = [probe, new FakeProbe()] };
+        Assert.Throws<ArgumentException>(() => new BackhaulManager(ManagerHarness.CreateOptions(probe, probes: duplicate)));
+        valid.Validate();
+    }
+
+    [Fact]
+    public async Task History_KeepsTheConfiguredNumberOfRecords()
+    {
+        await using var h = new ManagerHarness(probe => ManagerHarness.CreateOptions(probe, switching: new BackhaulSwitchingOptions { HistoryCapacity = 2, MinSwitchInterval = TimeSpan.Zero, SwitchMargin = 10 }));
+        await h.StartAndSettleAsync();
+        h.Manager.SetOverride("wlan0", BackhaulOverride.Force);
+        h.Manager.SetOverride("wwan0", BackhaulOverride.Force);
+
+        IReadOnlyList<BackhaulSwitchRecord> history = h.Manager.GetSwitchHistory();
+        Assert.Equal(["wlan0", "wwan0"], history.Select(r => r.To));
+        Assert.Equal(["eth0", "wlan0"], history.Select(r => r.From));
+    }
+}
