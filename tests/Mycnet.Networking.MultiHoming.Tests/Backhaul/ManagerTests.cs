@@ -42,6 +42,39 @@ public sealed class ManagerTests
     }
 
     [Fact]
+    public async Task Hysteresis_InitialPickWaitsForAPreferredInterfaceStillComingUp()
+    {
+        await using var h = new ManagerHarness(addInterfaces: false);
+        h.Discovery.Set(TestInterfaces.Wlan0);
+        h.Discovery.Set(TestInterfaces.Wwan0);
+        await h.StartAsync();
+
+        h.AdvanceTo(S(1));
+        h.Discovery.Set(TestInterfaces.Eth0); // appears a second late: rounds at 1.1, 2.1, 3.1, Up at 7.1
+        h.LinkChanges.Fire();
+        h.AdvanceTo(S(7));
+        Assert.Equal(BackhaulState.Up, h.StateOf("wlan0"));
+        Assert.Null(h.Manager.Current); // wlan0 has been Up since 6 s, but eth0 is on its way
+
+        h.AdvanceTo(S(7.1));
+        Assert.Equal("eth0", h.Manager.Current?.InterfaceName);
+        BackhaulSwitched initial = Assert.Single(h.Switches);
+        Assert.Equal(BackhaulSwitchReason.Initial, initial.Reason);
+    }
+
+    [Fact]
+    public async Task Hysteresis_InitialPickDoesNotWaitForAPreferredInterfaceThatFails()
+    {
+        await using var h = new ManagerHarness();
+        h.Probe.Set("eth0", FakeLink.Blackhole);
+        await h.StartAsync();
+
+        h.AdvanceTo(S(6));
+        Assert.Equal(BackhaulState.Down, h.StateOf("eth0"));
+        Assert.Equal("wlan0", h.Manager.Current?.InterfaceName);
+    }
+
+    [Fact]
     public async Task LinkDown_SwitchesToNextBestAfterTheHoldDown_NotBefore_MakeBeforeBreak()
     {
         await using var h = new ManagerHarness();

@@ -14,6 +14,9 @@ public sealed partial class BackhaulManager
     private bool _debounceArmed;
     private bool _scanning;
     private bool _rescanRequested;
+    private int _activeRounds;
+    private TaskCompletionSource? _roundsDrained;
+    private TaskCompletionSource? _scanDrained;
 
     private void OnLinkChanged()
     {
@@ -56,12 +59,14 @@ public sealed partial class BackhaulManager
             {
                 scan = _discovery.Scan();
             }
-            catch (BackhaulException ex)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // Runs on a timer thread: nothing may escape. The last known interfaces stay in use.
                 BackhaulLog.DiscoveryFailed(_logger, ex);
             }
 
             SwitchDecision? decision = null;
+            TaskCompletionSource? drained = null;
             lock (_gate)
             {
                 if (scan is not null && _state == RunState.Started)
@@ -72,8 +77,14 @@ public sealed partial class BackhaulManager
                 again = _rescanRequested && _state == RunState.Started;
                 _rescanRequested = false;
                 _scanning = again;
+                if (!again)
+                {
+                    drained = _scanDrained;
+                    _scanDrained = null;
+                }
             }
 
+            drained?.TrySetResult();
             AfterEvaluation(decision);
         }
         while (again);
@@ -115,19 +126,28 @@ public sealed partial class BackhaulManager
         return EvaluateLocked();
     }
 
+    // Stops every loop; returns what to await before routing is cleaned up: running rounds and a scan.
     private List<Task> StopProbeLoopsLocked()
     {
-        var pending = new List<Task>(_loops.Count);
         foreach (ProbeLoop loop in _loops.Values)
         {
             loop.Stop();
-            if (loop.CurrentRound is { IsCompleted: false } round)
-            {
-                pending.Add(round);
-            }
         }
 
         _loops.Clear();
+        var pending = new List<Task>(2);
+        if (_activeRounds > 0)
+        {
+            _roundsDrained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pending.Add(_roundsDrained.Task);
+        }
+
+        if (_scanning)
+        {
+            _scanDrained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pending.Add(_scanDrained.Task);
+        }
+
         return pending;
     }
 
@@ -136,9 +156,9 @@ public sealed partial class BackhaulManager
         DiscoveredInterface info;
         lock (_gate)
         {
-            if (_state != RunState.Started || loop.Stopped || loop.CurrentRound is { IsCompleted: false })
+            if (_state != RunState.Started || loop.Stopped || loop.Running)
             {
-                return;
+                return; // A round never overlaps the previous one on the same interface.
             }
 
             if (!_controller.TryGet(loop.Name, out InterfaceTracker tracker) || !tracker.Info.IsLinkUp)
@@ -148,17 +168,37 @@ public sealed partial class BackhaulManager
             }
 
             info = tracker.Info;
-            loop.CurrentRound = Task.CompletedTask;
+            loop.Running = true;
+            _activeRounds++;
         }
 
-        Task round = RunRoundAsync(info);
-        lock (_gate)
+        _ = RunRoundAsync(loop, info);
+    }
+
+    private async Task RunRoundAsync(ProbeLoop loop, DiscoveredInterface info)
+    {
+        try
         {
-            loop.CurrentRound = round;
+            await RunRoundCoreAsync(info).ConfigureAwait(false);
+        }
+        finally
+        {
+            TaskCompletionSource? drained = null;
+            lock (_gate)
+            {
+                loop.Running = false;
+                if (--_activeRounds == 0)
+                {
+                    drained = _roundsDrained;
+                    _roundsDrained = null;
+                }
+            }
+
+            drained?.TrySetResult();
         }
     }
 
-    private async Task RunRoundAsync(DiscoveredInterface info)
+    private async Task RunRoundCoreAsync(DiscoveredInterface info)
     {
         var attempts = new List<ValueTask<BackhaulProbeResult>>(_targets.Length);
         foreach (BackhaulProbeTarget target in _targets)
@@ -265,7 +305,7 @@ public sealed partial class BackhaulManager
 
         public ITimer? Timer { get; set; }
 
-        public Task? CurrentRound { get; set; }
+        public bool Running { get; set; }
 
         public bool Stopped { get; private set; }
 

@@ -73,10 +73,29 @@ public sealed partial class BackhaulManager
     private async Task RunSwitchAsync(SwitchDecision decision)
     {
         SwitchDecision? next = decision;
-        while (next is { } current)
+        try
         {
-            next = await SwitchOnceAsync(current).ConfigureAwait(false);
-            DrainNotifications();
+            while (next is { } current)
+            {
+                next = await SwitchOnceAsync(current).ConfigureAwait(false);
+                DrainNotifications();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing above should throw (routing failures come back as results); if something does, the
+            // manager must not stay stuck with a switch "in flight" forever.
+            BackhaulLog.SwitchFailed(_logger, "unknown", next?.Target ?? decision.Target, ex);
+            TaskCompletionSource? done;
+            lock (_gate)
+            {
+                _switchInFlight = false;
+                _controller.FailSwitch(Now);
+                done = _switchDone;
+                _switchDone = null;
+            }
+
+            done?.TrySetResult();
         }
     }
 

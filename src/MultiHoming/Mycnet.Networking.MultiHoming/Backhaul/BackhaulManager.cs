@@ -307,8 +307,8 @@ public sealed partial class BackhaulManager : IAsyncDisposable
             await _changeSource.DisposeAsync().ConfigureAwait(false);
         }
 
-        // Rounds end quickly once cancelled; a switch in flight is allowed to finish (or roll back) so
-        // routing is never left half-switched.
+        // Rounds end quickly once cancelled, and a scan in progress finishes; a switch in flight is
+        // allowed to finish (or roll back) so routing is never left half-switched.
         await Task.WhenAll(pending).ConfigureAwait(false);
         Task? switching;
         lock (_gate)

@@ -2,9 +2,10 @@ namespace Mycnet.Networking.MultiHoming.Backhaul;
 
 /// <summary>
 /// One way of checking that an interface reaches a target: a TCP connect, a UDP echo, and later a
-/// QUIC PING over the managed engine. A probe is stateless across calls; the manager runs it once per
-/// target per round, bound to the interface under test, and owns the timeout (the token is cancelled
-/// when the probe timeout elapses or the manager shuts down).
+/// QUIC PING over the managed engine. The manager runs it once per target per round from the interface
+/// under test and owns the timeout (the token is cancelled when the probe timeout elapses or the manager
+/// shuts down). Rounds of different interfaces run concurrently, so a probe must be thread-safe; it may
+/// keep state across calls (a QUIC probe would keep a connection per interface and target).
 /// </summary>
 /// <remarks>
 /// Probes are matched to targets by <see cref="Name"/> (<see cref="BackhaulProbeTarget.Probe"/>). The

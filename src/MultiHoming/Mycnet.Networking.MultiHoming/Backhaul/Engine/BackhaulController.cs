@@ -12,7 +12,8 @@ namespace Mycnet.Networking.MultiHoming.Backhaul;
 ///
 /// Selection: candidates are Up or Degraded, operational and not excluded; a forced interface
 /// wins whenever it is eligible; otherwise Up beats Degraded, then the higher score, then the priority
-/// order, then the name. A failover (active interface no longer eligible, vanished or excluded) is
+/// order, then the name. The first pick waits for an interface preferred by policy that is still
+/// coming up (see <see cref="BetterOneComingUp"/>). A failover (active interface no longer eligible, vanished or excluded) is
 /// immediate. A preference switch away from a working interface needs a better state or a score lead
 /// of the switch margin, and the minimum switch interval since the last switch. The active interface
 /// stays while its state is Up or Degraded, even if its link is already down: the state machine's
@@ -164,7 +165,7 @@ internal sealed class BackhaulController
 
         if (ActiveName is null)
         {
-            return new SwitchDecision(target.Name, BackhaulSwitchReason.Initial);
+            return BetterOneComingUp(target) ? null : new SwitchDecision(target.Name, BackhaulSwitchReason.Initial);
         }
 
         if (!_trackers.TryGetValue(ActiveName, out InterfaceTracker? current))
@@ -277,6 +278,33 @@ internal sealed class BackhaulController
     /// <summary>Whether an interface can be switched to: Up or Degraded, with its link up and a usable address.</summary>
     public static bool IsEligible(InterfaceTracker tracker) =>
         tracker.State is BackhaulState.Up or BackhaulState.Degraded && tracker.Info.IsOperational;
+
+    // At start all interfaces race through Probing; one that is preferred by policy but a few
+    // milliseconds behind would otherwise cost a second switch right after the first. The initial pick
+    // waits while such an interface is still on its way up: Probing, link up, and no failed round. The
+    // wait ends by itself within one hold-down (it goes Up, Degraded or Down).
+    private bool BetterOneComingUp(InterfaceTracker target)
+    {
+        if (GetOverride(target.Name) == BackhaulOverride.Force)
+        {
+            return false;
+        }
+
+        int targetRank = _scorer.PriorityRank(target.Name, target.Info.Kind);
+        foreach (InterfaceTracker tracker in _ordered)
+        {
+            if (tracker.State == BackhaulState.Probing
+                && tracker.Info.IsOperational
+                && GetOverride(tracker.Name) != BackhaulOverride.Exclude
+                && (tracker.Statistics.RoundCount == 0 || tracker.Statistics.LastRoundSucceeded)
+                && _scorer.PriorityRank(tracker.Name, tracker.Info.Kind) < targetRank)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool IsBetter(InterfaceTracker candidate, InterfaceTracker incumbent)
     {
