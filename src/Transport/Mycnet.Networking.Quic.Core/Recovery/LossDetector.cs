@@ -192,6 +192,25 @@ internal sealed partial class LossDetector : IDisposable
     }
 
     /// <summary>
+    /// Forgets every packet sent in <paramref name="space"/> but keeps the space (a client that
+    /// received a Retry starts its Initial flight over, RFC 9000 §17.2.5.3): the packets leave
+    /// bytes in flight without a congestion reaction; packet numbers continue.
+    /// </summary>
+    public void ResetSpace(PacketNumberSpace space, Instant now)
+    {
+        SentPacketTracker? tracker = _spaces[(int)space];
+        if (tracker is null)
+        {
+            return;
+        }
+
+        Congestion.RemoveFromBytesInFlight(tracker.DiscardAll(null));
+        _probesOwed[(int)space] = 0;
+        PtoCount = 0;
+        SetLossDetectionTimer(now);
+    }
+
+    /// <summary>
     /// 0-RTT was rejected (RFC 9002 §6.4): outstanding 0-RTT packets leave bytes in flight and are
     /// reported to <paramref name="sink"/> as lost, so their stream data is sent again in 1-RTT
     /// packets. No congestion reaction.

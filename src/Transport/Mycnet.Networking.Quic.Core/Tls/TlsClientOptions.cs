@@ -59,7 +59,17 @@ internal sealed class TlsClientOptions
     public TlsCertificateCredential? ClientCertificate { get; init; }
 
     /// <summary>This endpoint's encoded QUIC transport parameters (RFC 9001 §8.2); opaque to TLS.</summary>
-    public ReadOnlyMemory<byte> TransportParameters { get; init; }
+    public ReadOnlyMemory<byte> TransportParameters { get => _transportParameters; init => _transportParameters = value; }
+
+    private ReadOnlyMemory<byte> _transportParameters;
+
+    /// <summary>A copy of these options carrying <paramref name="transportParameters"/> (the connection sets them per connection).</summary>
+    public TlsClientOptions WithTransportParameters(ReadOnlyMemory<byte> transportParameters)
+    {
+        var copy = (TlsClientOptions)MemberwiseClone();
+        copy._transportParameters = transportParameters;
+        return copy;
+    }
 
     /// <summary>The wall clock for certificate validity only; the core reads no clock of its own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

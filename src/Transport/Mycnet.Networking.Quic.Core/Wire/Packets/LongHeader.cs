@@ -46,9 +46,9 @@ internal static class LongHeader
         ref WireWriter writer,
         PacketType type,
         uint version,
-        ReadOnlySpan<byte> destinationConnectionId,
-        ReadOnlySpan<byte> sourceConnectionId,
-        ReadOnlySpan<byte> token,
+        scoped ReadOnlySpan<byte> destinationConnectionId,
+        scoped ReadOnlySpan<byte> sourceConnectionId,
+        scoped ReadOnlySpan<byte> token,
         ulong truncatedPacketNumber,
         int packetNumberLength)
     {

@@ -79,7 +79,7 @@ internal readonly ref struct RetryPacket
     /// <param name="sourceConnectionId">The server's new connection ID.</param>
     /// <param name="token">The Retry token (non-empty).</param>
     /// <returns>The number of bytes written.</returns>
-    public static int WriteWithoutTag(ref WireWriter writer, byte unusedBits, uint version, ReadOnlySpan<byte> destinationConnectionId, ReadOnlySpan<byte> sourceConnectionId, ReadOnlySpan<byte> token)
+    public static int WriteWithoutTag(ref WireWriter writer, byte unusedBits, uint version, scoped ReadOnlySpan<byte> destinationConnectionId, scoped ReadOnlySpan<byte> sourceConnectionId, scoped ReadOnlySpan<byte> token)
     {
         LongHeader.ValidateConnectionId(destinationConnectionId, nameof(destinationConnectionId));
         LongHeader.ValidateConnectionId(sourceConnectionId, nameof(sourceConnectionId));

@@ -17,7 +17,7 @@ internal static class ShortHeader
     /// writer's buffer.
     /// </summary>
     /// <exception cref="ArgumentException">The connection ID is longer than 20 bytes.</exception>
-    public static int Write(ref WireWriter writer, ReadOnlySpan<byte> destinationConnectionId, bool spinBit, bool keyPhase, ulong truncatedPacketNumber, int packetNumberLength)
+    public static int Write(ref WireWriter writer, scoped ReadOnlySpan<byte> destinationConnectionId, bool spinBit, bool keyPhase, ulong truncatedPacketNumber, int packetNumberLength)
     {
         LongHeader.ValidateConnectionId(destinationConnectionId, nameof(destinationConnectionId));
         ArgumentOutOfRangeException.ThrowIfLessThan(packetNumberLength, 1);

@@ -82,7 +82,7 @@ internal readonly ref struct VersionNegotiationPacket
     /// <param name="sourceConnectionId">The client's Destination Connection ID (0–255 bytes).</param>
     /// <param name="supportedVersions">The versions to offer.</param>
     /// <returns>The number of bytes written.</returns>
-    public static int Write(ref WireWriter writer, byte unusedBits, ReadOnlySpan<byte> destinationConnectionId, ReadOnlySpan<byte> sourceConnectionId, ReadOnlySpan<uint> supportedVersions)
+    public static int Write(ref WireWriter writer, byte unusedBits, scoped ReadOnlySpan<byte> destinationConnectionId, scoped ReadOnlySpan<byte> sourceConnectionId, scoped ReadOnlySpan<uint> supportedVersions)
     {
         if (destinationConnectionId.Length > byte.MaxValue || sourceConnectionId.Length > byte.MaxValue)
         {

@@ -1,7 +1,7 @@
 using System.Net;
 using Mycnet.Networking.Testing;
 
-namespace Mycnet.Networking.Quic.Core.Tests.Endpoint;
+namespace Mycnet.Networking.Quic.Core.Tests.Endpoints;
 
 public sealed class AddressValidationTokenTests
 {

@@ -1,7 +1,7 @@
 using Mycnet.Networking.Quic.Core.Wire;
 using Mycnet.Networking.Testing;
 
-namespace Mycnet.Networking.Quic.Core.Tests.Connection;
+namespace Mycnet.Networking.Quic.Core.Tests.ConnectionIds;
 
 public sealed class ConnectionIdSetTests
 {

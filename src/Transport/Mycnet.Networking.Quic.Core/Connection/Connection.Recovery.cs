@@ -1,0 +1,108 @@
+using Mycnet.Networking.Quic.Core.Recovery;
+
+namespace Mycnet.Networking.Quic.Core;
+
+/// <content>
+/// What happens to frames when the packet that carried them is acknowledged or lost (RFC 9000
+/// §13.3): lost information is sent again in new packets — never the packet itself — when it is
+/// still relevant; acknowledged stream data frees send buffers.
+/// </content>
+internal sealed partial class Connection
+{
+    void ISentPacketSink.OnPacketAcked(PacketNumberSpace space, in SentPacket packet, ReadOnlySpan<SentFrame> frames)
+    {
+        if (space == PacketNumberSpace.ApplicationData)
+        {
+            _keys.OneRtt?.OnPacketAcknowledged(packet.PacketNumber);
+        }
+
+        foreach (ref readonly SentFrame frame in frames)
+        {
+            switch (frame.Kind)
+            {
+                case SentFrameKind.Ack:
+                    Space(space).Received.OnAckFrameAcknowledged(frame.Value);
+                    break;
+                case SentFrameKind.Crypto:
+                    Space(space).CryptoSend.OnAcked(frame.Offset, frame.Length);
+                    break;
+                case SentFrameKind.Stream:
+                    _streams.OnStreamDataAcked(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
+                    break;
+                case SentFrameKind.ResetStream:
+                case SentFrameKind.StopSending:
+                case SentFrameKind.MaxData:
+                case SentFrameKind.MaxStreamData:
+                case SentFrameKind.MaxStreamsBidi:
+                case SentFrameKind.MaxStreamsUni:
+                case SentFrameKind.DataBlocked:
+                case SentFrameKind.StreamDataBlocked:
+                case SentFrameKind.StreamsBlockedBidi:
+                case SentFrameKind.StreamsBlockedUni:
+                    _streams.OnControlFrameAcked(FromSentFrame(in frame));
+                    break;
+                case SentFrameKind.RetireConnectionId:
+                    _peerCids.OnRetireFrameAcked(frame.Value);
+                    break;
+            }
+        }
+    }
+
+    void ISentPacketSink.OnPacketLost(PacketNumberSpace space, in SentPacket packet, ReadOnlySpan<SentFrame> frames)
+    {
+        _packetsLost++;
+        _tracer.OnPacketLost(_lossTime, space, packet.PacketNumber, packet.Size);
+        if (Space(space).IsDiscarded)
+        {
+            return;
+        }
+
+        foreach (ref readonly SentFrame frame in frames)
+        {
+            switch (frame.Kind)
+            {
+                case SentFrameKind.Crypto:
+                    Space(space).CryptoSend.OnLost(frame.Offset, frame.Length);
+                    break;
+                case SentFrameKind.Stream:
+                    _streams.OnStreamDataLost(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
+                    break;
+                case SentFrameKind.ResetStream:
+                case SentFrameKind.StopSending:
+                case SentFrameKind.MaxData:
+                case SentFrameKind.MaxStreamData:
+                case SentFrameKind.MaxStreamsBidi:
+                case SentFrameKind.MaxStreamsUni:
+                case SentFrameKind.DataBlocked:
+                case SentFrameKind.StreamDataBlocked:
+                case SentFrameKind.StreamsBlockedBidi:
+                case SentFrameKind.StreamsBlockedUni:
+                    _streams.OnControlFrameLost(FromSentFrame(in frame));
+                    break;
+                case SentFrameKind.HandshakeDone:
+                    _handshakeDonePending = true;
+                    break;
+                case SentFrameKind.NewConnectionId:
+                    _localCids.OnNewIdFrameLost(frame.Value);
+                    break;
+                case SentFrameKind.RetireConnectionId:
+                    _peerCids.OnRetireFrameLost(frame.Value);
+                    break;
+                case SentFrameKind.PathChallenge:
+                    foreach (QuicPath path in _paths)
+                    {
+                        if (path.ChallengeData == frame.Value)
+                        {
+                            path.ChallengePending = true;
+                        }
+                    }
+
+                    break;
+
+                // PING, ACK, PATH_RESPONSE and DATAGRAM frames are not retransmitted (§13.3, RFC 9221 §5.2).
+            }
+        }
+    }
+
+    private Instant _lossTime;
+}
