@@ -155,6 +155,11 @@ internal sealed record MpFloat(double Value, bool Single) : MpValue
     {
         bool integral = double.IsFinite(Value) && Math.Floor(Value) == Value && Math.Abs(Value) <= 9007199254740992d
             && !(Value == 0 && double.IsNegative(Value));
+        if (double.IsNaN(Value))
+        {
+            return new JsonObject { ["t"] = "float", ["v"] = "nan" }; // NaN payloads are not portable
+        }
+
         return integral
             ? new JsonObject { ["t"] = "int", ["v"] = ((long)Value).ToString(CultureInfo.InvariantCulture) }
             : Describe();

@@ -7,7 +7,7 @@
 //                                             @msgpack/msgpack and prints [{name, value, reencoded}] on stdout.
 //
 // "value" is a typed description both sides can compare exactly:
-//   {"t":"nil"} {"t":"bool","v":true} {"t":"int","v":"-33"} {"t":"float","v":"<float64 bits, hex>"}
+//   {"t":"nil"} {"t":"bool","v":true} {"t":"int","v":"-33"} {"t":"float","v":"<float64 bits, hex, or nan>"}
 //   {"t":"str","v":"..."} {"t":"bin","v":"<hex>"} {"t":"arr","v":[...]} {"t":"map","v":[[key, value], ...]}
 //   {"t":"ext","type":5,"v":"<hex>"} {"t":"ts","sec":"<decimal>","nsec":123}
 // JavaScript has one number type, so a number that is an integer within ±2^53 is described as "int" whatever
@@ -54,6 +54,7 @@ const hex = (bytes) => Buffer.from(bytes).toString("hex");
 const fromHex = (text) => new Uint8Array(Buffer.from(text, "hex"));
 
 function floatBits(x) {
+  if (Number.isNaN(x)) return "nan"; // NaN payloads are not portable; every NaN is described alike
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   return hex(new Uint8Array(view.buffer));
@@ -100,7 +101,7 @@ function undescribe(d) {
       return big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
     }
     case "float":
-      return new DataView(fromHex(d.v).buffer).getFloat64(0);
+      return d.v === "nan" ? NaN : new DataView(fromHex(d.v).buffer).getFloat64(0);
     case "str":
       return d.v;
     case "bin":
