@@ -175,7 +175,7 @@ public ref struct MessagePackWriter
 
     /// <summary>Writes UTF-16 text as a UTF-8 string without allocating.</summary>
     /// <exception cref="ArgumentException">The text contains an unpaired surrogate, which has no UTF-8 form.</exception>
-    public void Write(ReadOnlySpan<char> value)
+    public void Write(scoped ReadOnlySpan<char> value)
     {
         int byteCount = StrictUtf8.GetByteCount(value);
         WriteStringHeader(byteCount);
@@ -190,7 +190,7 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Writes already-encoded UTF-8 bytes as a string (the bytes are not validated).</summary>
-    public void WriteString(ReadOnlySpan<byte> utf8)
+    public void WriteString(scoped ReadOnlySpan<byte> utf8)
     {
         WriteStringHeader(utf8.Length);
         WriteRaw(utf8);
@@ -218,7 +218,7 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Writes a byte array as bin8/16/32.</summary>
-    public void WriteBinary(ReadOnlySpan<byte> value)
+    public void WriteBinary(scoped ReadOnlySpan<byte> value)
     {
         WriteBinaryHeader(value.Length);
         WriteRaw(value);
@@ -330,7 +330,7 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Writes an extension value: header and payload.</summary>
-    public void WriteExtension(sbyte typeCode, ReadOnlySpan<byte> payload)
+    public void WriteExtension(sbyte typeCode, scoped ReadOnlySpan<byte> payload)
     {
         WriteExtensionHeader(typeCode, payload.Length);
         WriteRaw(payload);
@@ -376,7 +376,7 @@ public ref struct MessagePackWriter
     public void Write(DateTimeOffset value) => Write(MessagePackTimestamp.FromDateTimeOffset(value));
 
     /// <summary>Writes bytes as they are: the body of a string, binary or extension whose header was written, or a pre-encoded value.</summary>
-    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    public void WriteRaw(scoped ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
         {
