@@ -53,7 +53,7 @@ public static class AdaptiveStrategies
     }
 
     internal static AdaptiveSettings Settings(int chunkSize, CompressionAlgorithm algorithm, CompressionLevel level, AdaptiveContext context) =>
-        new(chunkSize, algorithm, algorithm == CompressionAlgorithm.None ? CompressionLevel.NoCompression : level, context.Profile.Compression.ThresholdBytes);
+        new(chunkSize, new(algorithm, algorithm == CompressionAlgorithm.None ? CompressionLevel.NoCompression : level, context.Profile.Compression.ThresholdBytes));
 }
 
 /// <summary>

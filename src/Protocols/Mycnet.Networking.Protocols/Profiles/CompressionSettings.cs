@@ -24,6 +24,10 @@ public sealed record CompressionSettings
     /// <summary>No compression at all.</summary>
     public static CompressionSettings Disabled { get; } = new();
 
+    /// <summary>The settings a serializer applies before any re-tuning.</summary>
+    public Framing.PayloadCompressionSettings ToPayloadSettings() =>
+        new(Algorithm, Algorithm == CompressionAlgorithm.None ? CompressionLevel.NoCompression : Level, ThresholdBytes);
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range, or the default algorithm is not allowed.</exception>
     public void Validate()
