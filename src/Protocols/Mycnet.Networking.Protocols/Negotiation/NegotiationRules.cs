@@ -2,9 +2,9 @@
 // initiator and the responder compute it independently and must agree; the HelloAck only confirms. Symmetry
 // comes from using only symmetric operations: min, max, intersection, equality. The steps, in order (the first
 // failure wins, so every pair of inputs has exactly one outcome):
-//   1. each announcement is valid: known node type (else UnknownNodeType), non-empty id, capabilities in range,
+//   1. the ids differ (else SelfConnection);
+//   2. each announcement is valid: known node type (else UnknownNodeType), non-empty id, capabilities in range,
 //      proposed version inside its own range, known proposed profile (else InvalidNodeInfo);
-//   2. the ids differ (else SelfConnection);
 //   3. version = min(max1, max2), which must be ≥ max(min1, min2) (else UnsupportedVersion);
 //   4. profile = the lightest of the pair matrix and both proposals (a node may ask for less, never for more);
 //   5. effective settings: datagrams only if the profile enables them and both nodes support them (otherwise
@@ -44,6 +44,12 @@ public static class NegotiationRules
             (a, b) = (b, a);
         }
 
+        // A node meeting itself is refused before anything else (and needs no ordering).
+        if (a.Node is not null && b.Node is not null && a.Node.Id == b.Node.Id)
+        {
+            return Outcome.Fail(NegotiationErrorCode.SelfConnection, $"Both announcements carry node id {a.Node.Id}: a node cannot negotiate with itself.");
+        }
+
         if (CheckAnnouncement(a) is { } invalidA)
         {
             return invalidA;
@@ -56,11 +62,6 @@ public static class NegotiationRules
 
         NodeInfo nodeA = a.Node!; // checked above
         NodeInfo nodeB = b.Node!;
-        if (nodeA.Id == nodeB.Id)
-        {
-            return Outcome.Fail(NegotiationErrorCode.SelfConnection, $"Both nodes are {nodeA.Id}: a node cannot negotiate with itself.");
-        }
-
         NodeCapabilities capsA = nodeA.Capabilities;
         NodeCapabilities capsB = nodeB.Capabilities;
         ushort version = Math.Min(capsA.MaxProtocolVersion, capsB.MaxProtocolVersion);
