@@ -175,7 +175,9 @@ public ref partial struct MessagePackReader
     }
 
     /// <summary>Reads an extension value: its type code and its payload (a slice of the input).</summary>
-    public ReadOnlySequence<byte> ReadExtension(out sbyte typeCode)
+    public ReadOnlySequence<byte> ReadExtension(out sbyte typeCode) => ReadExtensionCore(out typeCode, complete: true);
+
+    private ReadOnlySequence<byte> ReadExtensionCore(out sbyte typeCode, bool complete)
     {
         byte code = PeekCode();
         Span<byte> scratch = stackalloc byte[6];
@@ -212,7 +214,7 @@ public ref partial struct MessagePackReader
                 throw Mismatch("extension", code);
         }
 
-        return TakeBody(length, headerLength, _options.MaxExtensionLength, "extension");
+        return TakeBody(length, headerLength, _options.MaxExtensionLength, "extension", complete);
     }
 
     /// <summary>Reads a timestamp extension (type −1) in its 32-, 64- or 96-bit form.</summary>
@@ -226,11 +228,9 @@ public ref partial struct MessagePackReader
             throw Mismatch("timestamp", code);
         }
 
-        // On any failure the reader is put back where the value starts.
+        // The value is completed only once it proved valid; on any failure the reader is put back where it starts.
         SequenceReader<byte> saved = _reader;
-        int savedDepth = _depth;
-        DepthFrames savedFrames = _frames;
-        ReadOnlySequence<byte> payload = ReadExtension(out sbyte typeCode);
+        ReadOnlySequence<byte> payload = ReadExtensionCore(out sbyte typeCode, complete: false);
         string? problem = null;
         MessagePackTimestamp result = default;
         if (typeCode != MessagePackCode.TimestampExtensionType)
@@ -277,12 +277,11 @@ public ref partial struct MessagePackReader
         if (problem is not null)
         {
             _reader = saved;
-            _depth = savedDepth;
-            _frames = savedFrames;
             MessagePackError error = typeCode != MessagePackCode.TimestampExtensionType ? MessagePackError.TypeMismatch : MessagePackError.Malformed;
             throw new MessagePackException(error, start, $"{problem} (at byte offset {start}).");
         }
 
+        CompleteValue();
         return result;
     }
 
@@ -435,7 +434,7 @@ public ref partial struct MessagePackReader
     }
 
     /// <summary>Checks a body length against its limit and the remaining input, then consumes header and body.</summary>
-    private ReadOnlySequence<byte> TakeBody(long length, int headerLength, int limit, string what)
+    private ReadOnlySequence<byte> TakeBody(long length, int headerLength, int limit, string what, bool complete = true)
     {
         if (length > limit)
         {
@@ -451,7 +450,11 @@ public ref partial struct MessagePackReader
         _reader.Advance(headerLength);
         ReadOnlySequence<byte> body = _reader.UnreadSequence.Slice(0, length);
         _reader.Advance(length);
-        CompleteValue();
+        if (complete)
+        {
+            CompleteValue();
+        }
+
         return body;
     }
 
