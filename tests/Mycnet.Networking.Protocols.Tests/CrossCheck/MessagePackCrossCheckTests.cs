@@ -1,6 +1,11 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mycnet.Networking.Protocols.Framing;
 using Mycnet.Networking.Protocols.MessagePack;
+using Mycnet.Networking.Protocols.Negotiation;
+using Mycnet.Networking.Protocols.Nodes;
+using Mycnet.Networking.Protocols.Profiles;
 using Mycnet.Networking.Protocols.Tests.Support;
 
 namespace Mycnet.Networking.Protocols.Tests.CrossCheck;
@@ -142,7 +147,39 @@ public class MessagePackCrossCheckTests
             cases.Add(($"timestamp {seconds}.{nanoseconds}", new MpTs(new MessagePackTimestamp(seconds, nanoseconds)), true));
         }
 
+        // The SDK's own messages, as a peer in another language receives them.
+        foreach ((string name, byte[] bytes, bool canonical) in SdkMessages())
+        {
+            MpValue value = MpValue.Decode(bytes);
+            Assert.Equal(MpValue.Hex(bytes), MpValue.Hex(value.Encode())); // the generic view re-encodes to the very same bytes
+            cases.Add((name, value, canonical));
+        }
+
         return cases;
+    }
+
+    private static IEnumerable<(string Name, byte[] Bytes, bool Canonical)> SdkMessages()
+    {
+        var node = new NodeInfo(new NodeId(0x0123456789abcdef, 0xfedcba9876543210), NodeType.Rhizomorph, NodeCapabilities.Default with { IsMetered = true });
+        // Control messages use integer map keys, which JavaScript turns into string keys: compared by value only.
+        yield return ("control Hello", ControlMessageCodec.Encode(new Hello(1, node, ProtocolProfileKind.Adaptive)), false);
+        yield return ("control HelloAck", ControlMessageCodec.Encode(new HelloAck(1, node, ProtocolProfileKind.Standard)), false);
+        yield return ("control Reject", ControlMessageCodec.Encode(new NegotiationReject(NegotiationErrorCode.UnsupportedVersion, "no common version")), false);
+
+        var serializer = new EnvelopeSerializer();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["trace-id"] = "abc", ["tenant"] = "spore" };
+        yield return ("envelope request", Frame(b => serializer.Serialize(b, Envelope.CreateRequest(ulong.MaxValue, OperationId.FromName("files.get"), new byte[] { 1, 2, 3 }, metadata, EnvelopeFlags.OneWay))), true);
+        yield return ("envelope request by code", Frame(b => serializer.Serialize(b, Envelope.CreateRequest(300, OperationId.FromCode(70_000), new byte[300]))), true);
+        yield return ("envelope response", Frame(b => serializer.Serialize(b, Envelope.CreateResponse(300, new byte[70_000], metadata))), true);
+        yield return ("envelope error", Frame(b => serializer.Serialize(b, new ErrorEnvelope(5, EnvelopeErrorCode.OperationNotFound, "no handler for files.get"))), true);
+        yield return ("envelope body chunk", Frame(b => serializer.Serialize(b, new BodyChunk(5, 3, true, new byte[] { 9, 8, 7 }))), true);
+    }
+
+    private static byte[] Frame(Action<ArrayBufferWriter<byte>> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        write(buffer);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static string Shorten(JsonNode node)
