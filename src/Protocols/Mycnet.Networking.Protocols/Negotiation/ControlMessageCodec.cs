@@ -37,8 +37,16 @@ public static class ControlMessageCodec
     /// <summary>Writes <paramref name="message"/>.</summary>
     public static void Write(IBufferWriter<byte> output, ControlMessage message)
     {
-        ArgumentNullException.ThrowIfNull(message);
         var writer = new MessagePackWriter(output);
+        WriteMessage(ref writer, message);
+    }
+
+    /// <summary>The formatter of control messages, for use inside other MessagePack documents or with <see cref="MessagePackSerializer"/>.</summary>
+    public static IMessagePackFormatter<ControlMessage> Formatter { get; } = new ControlMessageFormatter();
+
+    private static void WriteMessage(ref MessagePackWriter writer, ControlMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         writer.WriteArrayHeader(2);
         writer.Write((int)message.Type);
         switch (message)
@@ -79,23 +87,29 @@ public static class ControlMessageCodec
         }
 
         var reader = new MessagePackReader(input, Limits);
+        ControlMessage message = ReadMessage(ref reader);
+        reader.EnsureEnd();
+        return message;
+    }
+
+    private static ControlMessage ReadMessage(ref MessagePackReader reader)
+    {
+        long start = reader.Consumed;
         int count = reader.ReadArrayHeader();
         if (count != 2)
         {
-            throw Malformed(0, $"A control message is a 2-element array, not {count} elements.");
+            throw Malformed(start, $"A control message is a 2-element array, not {count} elements.");
         }
 
         long typeOffset = reader.Consumed;
         uint type = reader.ReadUInt32();
-        ControlMessage message = type switch
+        return type switch
         {
             (uint)ControlMessageType.Hello => ReadNodeMessage(ref reader, ControlMessageType.Hello),
             (uint)ControlMessageType.HelloAck => ReadNodeMessage(ref reader, ControlMessageType.HelloAck),
             (uint)ControlMessageType.Reject => ReadReject(ref reader),
             _ => throw Malformed(typeOffset, $"Unknown control message type {type}."),
         };
-        reader.EnsureEnd();
-        return message;
     }
 
     /// <summary>Reads one control message from contiguous memory.</summary>
@@ -302,4 +316,12 @@ public static class ControlMessageCodec
 
     private static MessagePackException Malformed(long offset, string message) =>
         new(MessagePackError.Malformed, offset, $"{message} (at byte offset {offset})");
+
+    /// <summary>The codec as an <see cref="IMessagePackFormatter{T}"/>.</summary>
+    private sealed class ControlMessageFormatter : IMessagePackFormatter<ControlMessage>
+    {
+        public void Serialize(ref MessagePackWriter writer, ControlMessage value) => WriteMessage(ref writer, value);
+
+        public ControlMessage Deserialize(ref MessagePackReader reader) => ReadMessage(ref reader);
+    }
 }
