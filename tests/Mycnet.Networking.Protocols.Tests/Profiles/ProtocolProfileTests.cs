@@ -99,6 +99,18 @@ public class ProtocolProfileTests
     }
 
     [Fact]
+    public void Profile_TransportSettings_CompareCipherSuitesByValue()
+    {
+        TransportSettings a = ProtocolProfiles.Standard.Transport;
+        TransportSettings b = a with { CipherSuitePreference = [.. a.CipherSuitePreference] };
+        Assert.NotSame(a.CipherSuitePreference, b.CipherSuitePreference);
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, b with { CipherSuitePreference = [.. a.CipherSuitePreference.Reverse()] });
+        Assert.NotEqual(a, a with { IdleTimeout = TimeSpan.FromSeconds(31) });
+    }
+
+    [Fact]
     public void Profile_CompressionSettings_ConvertToThePayloadSettingsTheSerializerApplies()
     {
         var settings = ProtocolProfiles.Adaptive.Compression.ToPayloadSettings();

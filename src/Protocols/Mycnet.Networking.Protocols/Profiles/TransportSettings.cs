@@ -45,6 +45,25 @@ public sealed record TransportSettings
     public IReadOnlyList<TlsCipherSuite> CipherSuitePreference { get; init; } =
         [TlsCipherSuite.TLS_AES_128_GCM_SHA256, TlsCipherSuite.TLS_AES_256_GCM_SHA384, TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256];
 
+    /// <summary>Value equality, including the cipher-suite list element by element.</summary>
+    public bool Equals(TransportSettings? other) =>
+        other is not null
+        && CongestionControl == other.CongestionControl
+        && InitialMaxData == other.InitialMaxData
+        && InitialMaxStreamDataBidiLocal == other.InitialMaxStreamDataBidiLocal
+        && InitialMaxStreamDataBidiRemote == other.InitialMaxStreamDataBidiRemote
+        && InitialMaxStreamDataUni == other.InitialMaxStreamDataUni
+        && MaxBidirectionalStreams == other.MaxBidirectionalStreams
+        && MaxUnidirectionalStreams == other.MaxUnidirectionalStreams
+        && IdleTimeout == other.IdleTimeout
+        && KeepAliveInterval == other.KeepAliveInterval
+        && DatagramsEnabled == other.DatagramsEnabled
+        && (ReferenceEquals(CipherSuitePreference, other.CipherSuitePreference)
+            || (CipherSuitePreference is not null && other.CipherSuitePreference is not null && CipherSuitePreference.SequenceEqual(other.CipherSuitePreference)));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(CongestionControl, InitialMaxData, MaxBidirectionalStreams, IdleTimeout, DatagramsEnabled, CipherSuitePreference?.Count ?? 0);
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
