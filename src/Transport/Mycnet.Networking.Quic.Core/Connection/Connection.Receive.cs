@@ -54,6 +54,15 @@ internal sealed partial class Connection
             }
         }
 
+        // A failed decryption overwrites the packet in place, so keep the candidate stateless reset
+        // token (the last 16 bytes, RFC 9000 §10.3.1) before anything is decrypted.
+        Span<byte> resetCandidate = stackalloc byte[StatelessResetToken.Length];
+        bool mayBeReset = datagram.Length >= StatelessReset.MinimumLength && (datagram[0] & 0x80) == 0;
+        if (mayBeReset)
+        {
+            datagram[^StatelessResetToken.Length..].CopyTo(resetCandidate);
+        }
+
         var reader = new CoalescedPacketReader(datagram, _localCids.IsZeroLength ? 0 : _settings.LocalConnectionIdLength);
         bool anyAuthenticated = false;
         bool anyPacket = false;
@@ -69,7 +78,7 @@ internal sealed partial class Connection
             }
         }
 
-        if (!anyAuthenticated && anyPacket && IsStatelessReset(datagram))
+        if (!anyAuthenticated && anyPacket && mayBeReset && _peerCids.IsStatelessReset(resetCandidate))
         {
             OnStatelessReset(now);
         }
@@ -282,17 +291,8 @@ internal sealed partial class Connection
         Space(PacketNumberSpace.Initial).CryptoSend.RequeueAll();
     }
 
-    private bool IsStatelessReset(ReadOnlySpan<byte> datagram)
-    {
-        // RFC 9000 §10.3.1: a datagram that fails to decrypt and ends in a known token. Only a
-        // short-header-looking datagram can be one.
-        if (datagram.Length < StatelessReset.MinimumLength || (datagram[0] & 0x80) != 0)
-        {
-            return false;
-        }
-
-        return StatelessReset.TryGetToken(datagram, out ReadOnlySpan<byte> token) && _peerCids.IsStatelessReset(token);
-    }
+    /// <summary>Whether <paramref name="token"/> is the stateless reset token of one of the peer's connection IDs (for the endpoint's routing of resets).</summary>
+    public bool IsPeerStatelessResetToken(ReadOnlySpan<byte> token) => _peerCids.IsStatelessReset(token);
 
     private void OnStatelessReset(Instant now)
     {

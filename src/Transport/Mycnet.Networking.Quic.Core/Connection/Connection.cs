@@ -65,7 +65,6 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
     private Instant _handshakeDeadline;
     private Instant _closeDeadline = Instant.MaxValue;
     private Instant _lastSendTime;
-    private Instant _keepAliveDeadline = Instant.MaxValue;
     private Instant _pacingDeadline = Instant.MaxValue;
     private TimeSpan _effectiveIdleTimeout;
     private bool _handshakeComplete;
