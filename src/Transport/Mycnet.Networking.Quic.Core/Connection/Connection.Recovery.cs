@@ -16,6 +16,11 @@ internal sealed partial class Connection
             _keys.OneRtt?.OnPacketAcknowledged(packet.PacketNumber);
         }
 
+        if (packet.IsPathMtuProbe)
+        {
+            OnMtuProbeAcked(packet.Size);
+        }
+
         foreach (ref readonly SentFrame frame in frames)
         {
             switch (frame.Kind)
@@ -52,6 +57,11 @@ internal sealed partial class Connection
     {
         _packetsLost++;
         _tracer.OnPacketLost(_lossTime, space, packet.PacketNumber, packet.Size);
+        if (packet.IsPathMtuProbe)
+        {
+            OnMtuProbeLost(packet.Size);
+        }
+
         if (Space(space).IsDiscarded)
         {
             return;

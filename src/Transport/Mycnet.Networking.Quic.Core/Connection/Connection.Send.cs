@@ -42,7 +42,7 @@ internal sealed partial class Connection
                 return TryPollCloseTransmit(now, buffer, out transmit);
         }
 
-        if (TryPollCandidatePathTransmit(now, buffer, out transmit))
+        if (TryPollCandidatePathTransmit(now, buffer, out transmit) || TryPollMtuProbe(now, buffer, out transmit))
         {
             return true;
         }
@@ -546,6 +546,11 @@ internal sealed partial class Connection
             flags |= SentPacketFlags.KeyPhase;
         }
 
+        if (p.IsMtuProbe)
+        {
+            flags |= SentPacketFlags.PathMtuProbe;
+        }
+
         ReadOnlySpan<SentFrame> frames = _sentFrames.AsSpan(p.FrameStart, p.FrameCount);
         _recovery.Loss.OnPacketSent(p.Space, p.PacketNumber, now, p.Length, flags, frames);
         if (p.AckEliciting && p.Space == PacketNumberSpace.ApplicationData)
@@ -589,5 +594,6 @@ internal sealed partial class Connection
         int LengthOffset,
         int FrameStart,
         int FrameCount,
-        bool AckEliciting);
+        bool AckEliciting,
+        bool IsMtuProbe = false);
 }

@@ -78,7 +78,8 @@ internal abstract class CongestionControllerBase : ICongestionController
 
     public void OnApplicationLimited()
     {
-        if (BytesInFlight < CongestionWindow)
+        // Only when a full-sized packet would still have fitted.
+        if (BytesInFlight + MaxDatagramSize <= CongestionWindow)
         {
             IsApplicationLimited = true;
         }
@@ -87,7 +88,9 @@ internal abstract class CongestionControllerBase : ICongestionController
     public void OnPacketSent(Instant now, int bytes)
     {
         BytesInFlight += bytes;
-        if (BytesInFlight >= CongestionWindow)
+
+        // The window is full once no further full-sized packet fits (the sizes rarely add up to it exactly).
+        if (BytesInFlight + MaxDatagramSize > CongestionWindow)
         {
             IsApplicationLimited = false;
         }
