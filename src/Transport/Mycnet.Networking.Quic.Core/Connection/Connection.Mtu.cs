@@ -54,20 +54,14 @@ internal sealed partial class Connection
             return false;
         }
 
-        PacketSpaceState space = Space(PacketNumberSpace.ApplicationData);
-        ulong packetNumber = space.NextPacketNumber;
-        SentPacketTracker tracker = _recovery.Loss.GetSpace(PacketNumberSpace.ApplicationData);
-        int pnLength = PacketNumber.GetEncodedLength(packetNumber, tracker.HasLargestAcked ? tracker.LargestAcked : null);
-        ConnectionId dcid = _peerCids.Current;
         var writer = new WireWriter(buffer[..(size - CipherSuiteInfo.TagLength)]);
-        int pnOffset = ShortHeader.Write(ref writer, dcid.Span, false, _keys.OneRtt.KeyPhase, PacketNumber.Truncate(packetNumber, pnLength), pnLength);
+        (ulong packetNumber, int pnOffset, int pnLength) = WriteStandaloneShortHeader(ref writer);
         int headerLength = writer.Position;
         writer.WriteByte((byte)FrameType.Ping);
         writer.WriteZeros(writer.Remaining);
         _sentFrames[0] = SentFrame.Ping();
         int payloadLength = writer.Position - headerLength;
         var packet = new PendingPacket(PacketNumberSpace.ApplicationData, PacketType.OneRtt, packetNumber, 0, size, headerLength, payloadLength, pnOffset, pnLength, -1, 0, 1, AckEliciting: true, IsMtuProbe: true);
-        space.NextPacketNumber = packetNumber + 1;
         SealPacket(now, buffer, in packet, markEct0: false);
         path.MtuProbeInFlight = size;
         path.BytesSent += size;

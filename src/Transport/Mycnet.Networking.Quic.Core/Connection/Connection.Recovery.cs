@@ -34,16 +34,7 @@ internal sealed partial class Connection
                 case SentFrameKind.Stream:
                     _streams.OnStreamDataAcked(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
                     break;
-                case SentFrameKind.ResetStream:
-                case SentFrameKind.StopSending:
-                case SentFrameKind.MaxData:
-                case SentFrameKind.MaxStreamData:
-                case SentFrameKind.MaxStreamsBidi:
-                case SentFrameKind.MaxStreamsUni:
-                case SentFrameKind.DataBlocked:
-                case SentFrameKind.StreamDataBlocked:
-                case SentFrameKind.StreamsBlockedBidi:
-                case SentFrameKind.StreamsBlockedUni:
+                case var kind when IsStreamControlFrame(kind):
                     _streams.OnControlFrameAcked(FromSentFrame(in frame));
                     break;
                 case SentFrameKind.RetireConnectionId:
@@ -77,16 +68,7 @@ internal sealed partial class Connection
                 case SentFrameKind.Stream:
                     _streams.OnStreamDataLost(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
                     break;
-                case SentFrameKind.ResetStream:
-                case SentFrameKind.StopSending:
-                case SentFrameKind.MaxData:
-                case SentFrameKind.MaxStreamData:
-                case SentFrameKind.MaxStreamsBidi:
-                case SentFrameKind.MaxStreamsUni:
-                case SentFrameKind.DataBlocked:
-                case SentFrameKind.StreamDataBlocked:
-                case SentFrameKind.StreamsBlockedBidi:
-                case SentFrameKind.StreamsBlockedUni:
+                case var kind when IsStreamControlFrame(kind):
                     _streams.OnControlFrameLost(FromSentFrame(in frame));
                     break;
                 case SentFrameKind.HandshakeDone:
@@ -115,4 +97,10 @@ internal sealed partial class Connection
     }
 
     private Instant _lossTime;
+
+    /// <summary>Frames the stream manager owns (flow control and stream state), retransmitted by it.</summary>
+    private static bool IsStreamControlFrame(SentFrameKind kind) => kind is
+        SentFrameKind.ResetStream or SentFrameKind.StopSending or SentFrameKind.MaxData or SentFrameKind.MaxStreamData or
+        SentFrameKind.MaxStreamsBidi or SentFrameKind.MaxStreamsUni or SentFrameKind.DataBlocked or
+        SentFrameKind.StreamDataBlocked or SentFrameKind.StreamsBlockedBidi or SentFrameKind.StreamsBlockedUni;
 }

@@ -503,6 +503,21 @@ internal sealed partial class Connection
         _ => StreamControlFrame.StreamsBlocked(StreamDirection.Unidirectional, frame.Value),
     };
 
+    /// <summary>
+    /// Starts a standalone 1-RTT packet (path probes, MTU probes): takes the next packet number and
+    /// writes the short header into <paramref name="writer"/>.
+    /// </summary>
+    private (ulong PacketNumber, int PnOffset, int PnLength) WriteStandaloneShortHeader(ref WireWriter writer)
+    {
+        PacketSpaceState space = Space(PacketNumberSpace.ApplicationData);
+        ulong packetNumber = space.NextPacketNumber++;
+        SentPacketTracker tracker = _recovery.Loss.GetSpace(PacketNumberSpace.ApplicationData);
+        int pnLength = PacketNumber.GetEncodedLength(packetNumber, tracker.HasLargestAcked ? tracker.LargestAcked : null);
+        ConnectionId dcid = _peerCids.Current;
+        int pnOffset = ShortHeader.Write(ref writer, dcid.Span, false, _keys.OneRtt!.KeyPhase, PacketNumber.Truncate(packetNumber, pnLength), pnLength);
+        return (packetNumber, pnOffset, pnLength);
+    }
+
     /// <summary>Fills in the Length field, encrypts the payload and applies header protection; records the packet as sent.</summary>
     private void SealPacket(Instant now, Span<byte> room, in PendingPacket p, bool markEct0)
     {
