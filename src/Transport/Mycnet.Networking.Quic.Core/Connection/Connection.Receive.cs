@@ -147,6 +147,7 @@ internal sealed partial class Connection
         if (level == EncryptionLevel.OneRtt)
         {
             OneRttKeySet keys = _keys.OneRtt!;
+            long keyUpdates = keys.KeyUpdateCount;
             if (!keys.TryRemoveHeaderProtection(packet, header.PacketNumberOffset, out pnLength, out truncated))
             {
                 _tracer.OnPacketDropped(now, packet.Length, "header_protection");
@@ -160,6 +161,11 @@ internal sealed partial class Connection
                 _tracer.OnPacketDropped(now, packet.Length, "decryption_failure");
                 CheckIntegrityLimit();
                 return PacketOutcome.Failed;
+            }
+
+            if (keys.KeyUpdateCount != keyUpdates)
+            {
+                _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: false);
             }
         }
         else
@@ -194,7 +200,7 @@ internal sealed partial class Connection
         }
 
         _packetsReceived++;
-        _tracer.OnPacketReceived(now, spaceId, packetNumber, packet.Length);
+        _tracer.OnPacketReceived(now, spaceId, packetNumber, packet.Length, packet[..headerLength], packet.Slice(headerLength, plaintextLength));
 
         if (!IsServer && !_receivedServerPacket)
         {
