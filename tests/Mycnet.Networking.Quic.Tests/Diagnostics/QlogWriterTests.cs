@@ -100,7 +100,12 @@ public sealed class QlogWriterTests
             var pair = new DiagnosticsSimPair(seed: 32, (isServer, odcid) => serverTracer = new QlogTracer(writer.CreateSink(), isServer, odcid));
             var clientTracer = new QlogTracer(writer.CreateSink(), isServer: false);
             long maxBuffered = 0;
-            pair.Network.DatagramObserved += _ => maxBuffered = Math.Max(maxBuffered, writer.BufferedBytes);
+            long maxHeld = 0;
+            pair.Network.DatagramObserved += _ =>
+            {
+                maxBuffered = Math.Max(maxBuffered, writer.BufferedBytes);
+                maxHeld = Math.Max(maxHeld, writer.HeldBytes);
+            };
 
             try
             {
@@ -110,8 +115,11 @@ public sealed class QlogWriterTests
                 Assert.True(clientTracer.DroppedEvents > 0, "The client produced far more than 16 KiB of events.");
                 Assert.True(serverTracer!.DroppedEvents > 0);
 
-                // Bounded: both budgets, plus at most one record each past the check.
-                Assert.True(maxBuffered <= options.MaxBufferedBytes + (2 * 2048), $"Buffered {maxBuffered} bytes with a {options.MaxBufferedBytes}-byte budget.");
+                // Bounded: each connection's events by its budget (plus the record that crossed it), and
+                // the chunk memory of both by the writer's budget (plus the chunk that crossed it).
+                Assert.True(maxBuffered <= (2 * PerConnection) + (2 * 2048), $"{maxBuffered} bytes of events waited with a {PerConnection}-byte budget per connection.");
+                Assert.True(maxHeld <= options.MaxBufferedBytes + (2 * Chunk), $"{maxHeld} bytes of chunks held with a {options.MaxBufferedBytes}-byte budget.");
+                Assert.True(maxHeld >= PerConnection, "The budget was actually reached.");
             }
             finally
             {
@@ -136,6 +144,52 @@ public sealed class QlogWriterTests
         }
 
         Assert.Equal(0, writer.BufferedBytes);
+        Assert.Equal(0, writer.HeldBytes);
+    }
+
+    [Fact]
+    public async Task Qlog_ManyQuietConnections_HoldNoMoreChunksThanTheBudget()
+    {
+        var capture = new QlogCapture();
+        const int Chunk = 4096;
+        var options = new QlogOptions
+        {
+            Directory = "/qlog",
+            OpenStream = capture.Open,
+            FlushInterval = Timeout.InfiniteTimeSpan,
+            ChunkSize = Chunk,
+            MaxBufferedBytesPerConnection = 16 * 1024,
+            MaxBufferedBytes = 64 * 1024,
+        };
+        var writer = new QlogWriter(options);
+        var tracers = new List<QlogTracer>();
+        var endPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 443);
+        await using (writer)
+        {
+            // 100 connections each log a handful of small events: none fills a chunk, so every
+            // chunk stays with its connection until the end.
+            for (int i = 0; i < 100; i++)
+            {
+                var tracer = new QlogTracer(writer.CreateSink(), isServer: true);
+                tracer.OnConnectionStarted(Instant.Zero, true, new ConnectionId([(byte)i, 1, 2, 3]), new ConnectionId([4]), new ConnectionId([5]), endPoint, endPoint);
+                tracer.OnPacketDropped(Instant.Zero, 100, "duplicate");
+                tracers.Add(tracer);
+            }
+
+            Assert.True(writer.HeldBytes <= options.MaxBufferedBytes + Chunk, $"{writer.HeldBytes} bytes held.");
+            Assert.Equal(options.MaxBufferedBytes / Chunk, tracers.Count(t => t.DroppedEvents == 0));
+
+            foreach (QlogTracer tracer in tracers)
+            {
+                tracer.Dispose();
+            }
+        }
+
+        // Every connection still gets a valid file that says what it lacks.
+        Assert.Equal(100, capture.Paths.Count);
+        QlogFile starved = QlogFile.Parse(capture.Single("63010203_server.sqlog"));
+        Assert.Equal(tracers[99].DroppedEvents, starved.Named("loglevel:warning").Single().GetProperty("data").GetProperty("dropped_events").GetInt64());
+        Assert.Equal(0, writer.HeldBytes);
     }
 
     [Fact]

@@ -13,16 +13,17 @@ internal sealed class QlogOptions
     public required string Directory { get; init; }
 
     /// <summary>
-    /// Bytes of serialized events that may wait for the writer across all connections. When the
-    /// writer falls behind, new events are dropped and counted, and the file says how many. Default 32 MiB.
+    /// Memory for events waiting for the writer across all connections, counted in whole chunks
+    /// (a connection filling a chunk holds all of it). When the writer falls behind, new events are
+    /// dropped and counted, and the file says how many. Default 32 MiB.
     /// </summary>
     public long MaxBufferedBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>Bytes that may wait for the writer for one connection. Default 4 MiB.</summary>
     public long MaxBufferedBytesPerConnection { get; init; } = 4L * 1024 * 1024;
 
-    /// <summary>The size of the pooled chunks events are packed into before they go to the writer. Default 64 KiB.</summary>
-    public int ChunkSize { get; init; } = 64 * 1024;
+    /// <summary>The size of the pooled chunks events are packed into before they go to the writer. Default 16 KiB.</summary>
+    public int ChunkSize { get; init; } = 16 * 1024;
 
     /// <summary>How often partly filled chunks of quiet connections are handed to the writer. Default 1 s; <see cref="Timeout.InfiniteTimeSpan"/> for never.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);

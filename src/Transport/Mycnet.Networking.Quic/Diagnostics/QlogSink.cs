@@ -7,10 +7,11 @@ namespace Mycnet.Networking.Quic.Diagnostics;
 /// <remarks>
 /// Design: serialized records are copied into pooled chunks; a full chunk is queued for the writer
 /// and the writer is woken once per chunk, so the connection never waits on I/O. Every byte counts
-/// against a per-connection and a writer-wide budget from <see cref="Append"/> until the writer has
-/// written it; a producer checks <see cref="HasRoom"/> before serializing an event and drops it
-/// when there is none, so buffered memory is bounded by the budgets plus one record and one
-/// partial chunk per connection. A lock guards the chunk queue because the writer's flush timer
+/// against the connection's budget from <see cref="Append"/> until the writer has written it, and
+/// every chunk a connection holds counts against the writer-wide memory budget (so thousands of
+/// connections with a partly filled chunk each are bounded too). A producer checks
+/// <see cref="HasRoom"/> before serializing an event and drops it when there is none, so memory
+/// is bounded by the budgets plus one chunk per connection appending at that moment. A lock guards the chunk queue because the writer's flush timer
 /// may seal a partial chunk while the connection appends; it is uncontended in the common case.
 /// </remarks>
 internal sealed class QlogSink
@@ -37,8 +38,25 @@ internal sealed class QlogSink
     /// <summary>Bytes appended and not yet written.</summary>
     public long BufferedBytes => Volatile.Read(ref _bufferedBytes);
 
-    /// <summary>Whether another record may be appended without going over a budget.</summary>
-    public bool HasRoom => Volatile.Read(ref _bufferedBytes) < _limit && _writer.HasRoom;
+    /// <summary>
+    /// Whether another record may be appended: this connection's waiting bytes are under its budget,
+    /// and either the writer-wide chunk memory is under its budget or the current chunk still has space.
+    /// </summary>
+    public bool HasRoom
+    {
+        get
+        {
+            if (Volatile.Read(ref _bufferedBytes) >= _limit)
+            {
+                return false;
+            }
+
+            // Read without the lock: the flush timer may seal the chunk meanwhile, which costs at
+            // most one extra chunk.
+            byte[]? current = Volatile.Read(ref _current);
+            return _writer.HasRoom || (current is not null && Volatile.Read(ref _currentLength) < current.Length);
+        }
+    }
 
     /// <summary>Whether the producer finished (no more records follow).</summary>
     public bool IsCompleted

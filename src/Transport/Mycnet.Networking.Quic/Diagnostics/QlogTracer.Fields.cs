@@ -15,8 +15,9 @@ namespace Mycnet.Networking.Quic.Diagnostics;
 /// </content>
 internal sealed partial class QlogTracer
 {
-    private void WriteHeader(ConnectionId originalDestinationConnectionId)
+    private void WriteHeader()
     {
+        _headerPending = false;
         _scratch.ResetWrittenCount();
         _scratch.GetSpan(1)[0] = RecordSeparator;
         _scratch.Advance(1);
@@ -29,7 +30,7 @@ internal sealed partial class QlogTracer
         _json.WriteString("title", "Mycnet.Networking QUIC");
         _json.WriteStartObject("trace");
         _json.WriteStartObject("common_fields");
-        WriteHex(HeaderFields.GroupId, originalDestinationConnectionId.Span);
+        WriteHex(HeaderFields.GroupId, _originalDcid.Span);
         _json.WriteString("time_format", "relative_to_epoch");
 
         // The core's clock is monotonic with an arbitrary origin: time 0 is the connection's
@@ -37,7 +38,7 @@ internal sealed partial class QlogTracer
         _json.WriteStartObject("reference_time");
         _json.WriteString("clock_type", "monotonic");
         _json.WriteString("epoch", "unknown");
-        _json.WriteString("wall_clock_time", _timeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        _json.WriteString("wall_clock_time", _wallClockAtStart.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         _json.WriteEndObject();
         _json.WriteEndObject();
         _json.WriteStartObject("vantage_point");

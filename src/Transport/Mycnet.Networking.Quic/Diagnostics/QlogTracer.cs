@@ -44,7 +44,10 @@ internal sealed partial class QlogTracer : IConnectionTracer, IDisposable
     private readonly ArrayBufferWriter<byte> _scratch = new(1024);
     private readonly Utf8JsonWriter _json;
     private bool _started;
+    private bool _headerPending;
     private bool _completed;
+    private ConnectionId _originalDcid;
+    private DateTimeOffset _wallClockAtStart;
     private Instant _reference;
     private Instant _lastTime;
     private long _droppedPending;
@@ -342,8 +345,13 @@ internal sealed partial class QlogTracer : IConnectionTracer, IDisposable
         _started = true;
         _reference = now;
         _lastTime = now;
+        _originalDcid = originalDestinationConnectionId;
+        _wallClockAtStart = _timeProvider.GetUtcNow();
         _sink.FileName = FileName(originalDestinationConnectionId, _isServer);
-        WriteHeader(originalDestinationConnectionId);
+
+        // The header goes out with the first event that fits the budget, so a connection that
+        // gets no room takes no memory at all.
+        _headerPending = true;
     }
 
     private void Complete(Instant now)
@@ -353,8 +361,14 @@ internal sealed partial class QlogTracer : IConnectionTracer, IDisposable
             return;
         }
 
-        if (_started && _droppedPending > 0)
+        if (_started && (_headerPending || _droppedPending > 0))
         {
+            // The file always gets its header, and says what it is missing.
+            if (_headerPending)
+            {
+                WriteHeader();
+            }
+
             WriteDropNotice(now);
         }
 
@@ -385,6 +399,11 @@ internal sealed partial class QlogTracer : IConnectionTracer, IDisposable
             _droppedPending++;
             _droppedTotal++;
             return false;
+        }
+
+        if (_headerPending)
+        {
+            WriteHeader();
         }
 
         if (_droppedPending > 0)
@@ -430,6 +449,11 @@ internal sealed partial class QlogTracer : IConnectionTracer, IDisposable
 
     private void WriteDropNotice(Instant now)
     {
+        if (_droppedPending == 0)
+        {
+            return;
+        }
+
         long dropped = _droppedPending;
         _droppedPending = 0;
         BeginRecord(now, Events.Warning);

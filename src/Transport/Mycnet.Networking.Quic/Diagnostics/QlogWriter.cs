@@ -29,6 +29,7 @@ internal sealed class QlogWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly ITimer? _flushTimer;
     private long _bufferedBytes;
+    private long _heldBytes;
     private long _bytesWritten;
     private long _bytesDiscarded;
     private long _filesCompleted;
@@ -51,8 +52,14 @@ internal sealed class QlogWriter : IAsyncDisposable
 
     public QlogOptions Options => _options;
 
-    /// <summary>Bytes waiting to be written across all connections.</summary>
+    /// <summary>Bytes of events waiting to be written across all connections.</summary>
     public long BufferedBytes => Volatile.Read(ref _bufferedBytes);
+
+    /// <summary>
+    /// Memory in chunks that connections hold (filling or waiting to be written); what
+    /// <see cref="QlogOptions.MaxBufferedBytes"/> bounds. Free pooled chunks are not counted (at most 64).
+    /// </summary>
+    public long HeldBytes => Volatile.Read(ref _heldBytes);
 
     /// <summary>Bytes written to files so far.</summary>
     public long BytesWritten => Volatile.Read(ref _bytesWritten);
@@ -63,7 +70,9 @@ internal sealed class QlogWriter : IAsyncDisposable
     /// <summary>Files written completely and closed.</summary>
     public long FilesCompleted => Volatile.Read(ref _filesCompleted);
 
-    internal bool HasRoom => Volatile.Read(ref _bufferedBytes) < _options.MaxBufferedBytes;
+    /// <summary>Whether a connection may take another chunk: the memory budget counts whole chunks, so
+    /// many connections each holding a partly filled chunk are bounded too.</summary>
+    internal bool HasRoom => Volatile.Read(ref _heldBytes) < _options.MaxBufferedBytes;
 
     /// <summary>A sink for one connection's records.</summary>
     public QlogSink CreateSink()
@@ -137,6 +146,7 @@ internal sealed class QlogWriter : IAsyncDisposable
 
     internal byte[] RentChunk()
     {
+        Interlocked.Add(ref _heldBytes, _options.ChunkSize);
         lock (_gate)
         {
             if (_freeChunks.TryPop(out byte[]? chunk))
@@ -150,6 +160,7 @@ internal sealed class QlogWriter : IAsyncDisposable
 
     internal void ReturnChunk(byte[] chunk)
     {
+        Interlocked.Add(ref _heldBytes, -chunk.Length);
         lock (_gate)
         {
             if (_freeChunks.Count < MaxPooledChunks)
