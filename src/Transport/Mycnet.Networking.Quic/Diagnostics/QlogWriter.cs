@@ -270,14 +270,14 @@ internal sealed class QlogWriter : IAsyncDisposable
         if (!sink.Closed && sink.IsDrained())
         {
             sink.Closed = true;
-            bool failed = sink.Failed;
+            bool written = sink.Path is not null && !sink.Failed;
             await CloseStreamAsync(sink).ConfigureAwait(false);
             lock (_gate)
             {
                 _sinks.Remove(sink);
             }
 
-            if (!failed)
+            if (written)
             {
                 Interlocked.Increment(ref _filesCompleted);
             }
