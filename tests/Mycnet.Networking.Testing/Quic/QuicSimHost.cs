@@ -60,9 +60,9 @@ internal sealed class QuicSimHost : ISimulatedNode
         _responses.Clear();
     }
 
-    public Connection Connect(Instant now, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote)
+    public Connection Connect(Instant now, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote, IConnectionTracer? tracer = null)
     {
-        Connection connection = Endpoint.Connect(now, settings, tls, Address, remote);
+        Connection connection = Endpoint.Connect(now, settings, tls, Address, remote, tracer);
         _connections.Add(connection);
         Activity?.Invoke(connection, now);
         return connection;

@@ -97,6 +97,7 @@ internal sealed partial class Connection
             return false;
         }
 
+        _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: true);
         _events.Enqueue(ConnectionEvent.Of(ConnectionEventKind.KeyUpdated));
         return true;
     }

@@ -156,6 +156,7 @@ internal sealed partial class Connection
         if (level == EncryptionLevel.OneRtt)
         {
             OneRttKeySet keys = _keys.OneRtt!;
+            long keyUpdates = keys.KeyUpdateCount;
             if (!keys.TryRemoveHeaderProtection(packet, header.PacketNumberOffset, out pnLength, out truncated))
             {
                 _tracer.OnPacketDropped(now, packet.Length, "header_protection");
@@ -169,6 +170,11 @@ internal sealed partial class Connection
                 _tracer.OnPacketDropped(now, packet.Length, "decryption_failure");
                 CheckIntegrityLimit();
                 return PacketOutcome.Failed;
+            }
+
+            if (keys.KeyUpdateCount != keyUpdates)
+            {
+                _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: false);
             }
         }
         else
@@ -203,7 +209,7 @@ internal sealed partial class Connection
         }
 
         _packetsReceived++;
-        _tracer.OnPacketReceived(now, spaceId, packetNumber, packet.Length);
+        _tracer.OnPacketReceived(now, spaceId, packetNumber, packet.Length, packet[..headerLength], packet.Slice(headerLength, plaintextLength));
 
         if (!IsServer && !_receivedServerPacket)
         {

@@ -47,7 +47,7 @@ internal sealed partial class Connection
     void ISentPacketSink.OnPacketLost(PacketNumberSpace space, in SentPacket packet, ReadOnlySpan<SentFrame> frames)
     {
         _packetsLost++;
-        _tracer.OnPacketLost(_lossTime, space, packet.PacketNumber, packet.Size);
+        _tracer.OnPacketLost(_lossTime, space, packet.PacketNumber, packet.Size, frames);
         if (packet.IsPathMtuProbe)
         {
             OnMtuProbeLost(packet.Size);

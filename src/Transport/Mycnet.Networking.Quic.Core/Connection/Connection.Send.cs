@@ -532,9 +532,16 @@ internal sealed partial class Connection
             OneRttKeySet keys = _keys.OneRtt!;
             keys.EncryptPayload(packet, p.HeaderLength, p.PayloadLength, p.PacketNumber);
             keys.ApplyHeaderProtection(packet, p.PnOffset, p.PnLength);
-            if (keys.IsConfidentialityLimitNear && !keys.TryInitiateKeyUpdate(now) && keys.IsConfidentialityLimitReached)
+            if (keys.IsConfidentialityLimitNear)
             {
-                throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, "The AEAD confidentiality limit was reached (RFC 9001 §6.6).");
+                if (keys.TryInitiateKeyUpdate(now))
+                {
+                    _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: true);
+                }
+                else if (keys.IsConfidentialityLimitReached)
+                {
+                    throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, "The AEAD confidentiality limit was reached (RFC 9001 §6.6).");
+                }
             }
         }
         else
