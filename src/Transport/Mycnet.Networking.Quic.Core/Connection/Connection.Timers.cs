@@ -86,7 +86,7 @@ internal sealed partial class Connection
             return;
         }
 
-        if (now >= _handshakeDeadline && !_handshakeComplete)
+        if (now >= _handshakeDeadline && !_handshakeConfirmed)
         {
             _closeInfo = new ConnectionCloseInfo(CloseReason.HandshakeTimeout, false, (ulong)TransportErrorCode.ConnectionRefused, 0, "The handshake did not complete within the handshake timeout.");
             _events.Enqueue(ConnectionEvent.Of(ConnectionEventKind.Closed));
