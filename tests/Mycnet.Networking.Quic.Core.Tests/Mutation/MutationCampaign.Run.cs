@@ -28,6 +28,7 @@ internal sealed partial class MutationCampaign
         private MutationHost? _freshServer;
         private int _step;
         private bool _authenticatedInjected;
+        private bool _disturbed;
 
         public RunState(MutationCampaign campaign, int index, int seed)
         {
@@ -251,6 +252,13 @@ internal sealed partial class MutationCampaign
                 failure ??= CheckFootprint(connection);
             }
 
+            if (outcome is MutantOutcome.VersionNegotiation or MutantOutcome.StatelessReset or MutantOutcome.PeerClose)
+            {
+                // Legitimately ended by an unauthenticated packet (RFC 9000 §6.2, §10.3) or by an
+                // authentic CONNECTION_CLOSE the mutant carried: the scenario cannot complete.
+                _disturbed = true;
+            }
+
             if (!mutant.Authenticated && outcome == MutantOutcome.ClosedWithError)
             {
                 // Without keys a datagram can only be dropped (RFC 9001 §5.5); closing on it would let
@@ -280,14 +288,18 @@ internal sealed partial class MutationCampaign
         /// <summary>At the end: every connection ended in an allowed way, and a run without authenticated mutants completed its scenario.</summary>
         public void CheckEnd()
         {
-            bool clean = !_authenticatedInjected;
+            bool clean = !_authenticatedInjected && !_disturbed;
             if (clean)
             {
                 Stats.CleanRuns++;
             }
-            else
+            else if (_authenticatedInjected)
             {
                 Stats.RunsWithAuthenticatedMutants++;
+            }
+            else
+            {
+                Stats.RunsEndedByRawMutants++;
             }
 
             if (!IsFinished)

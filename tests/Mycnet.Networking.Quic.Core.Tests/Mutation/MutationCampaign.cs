@@ -128,15 +128,14 @@ internal sealed partial class MutationCampaign
             run.Start();
             run.Network.RunUntil(() => run.IsFinished, _profile.RunLimit);
         }
-        catch (RunAbortedException)
-        {
-            aborted = true;
-        }
         catch (Exception e)
         {
-            // Not during an injection: a later input, a timeout or an output failed.
             aborted = true;
-            Stats.Fail(run.Describe("an exception escaped outside an injection", run.LastMutant, e));
+            if (!IsAbort(e))
+            {
+                // Not during an injection: a later input, a timeout or an output failed.
+                Stats.Fail(run.Describe("an exception escaped outside an injection", run.LastMutant, e));
+            }
         }
 
         if (aborted)
@@ -146,6 +145,20 @@ internal sealed partial class MutationCampaign
         }
 
         run.CheckEnd();
+    }
+
+    /// <summary>Whether <paramref name="e"/> is (or wraps, as the simulator does) the harness's own stop signal.</summary>
+    private static bool IsAbort(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is RunAbortedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Thrown to stop a run after a failure was recorded.</summary>

@@ -1,3 +1,4 @@
+using Mycnet.Networking.Quic.Core.Recovery;
 using Mycnet.Networking.Quic.Core.Wire;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Mutation;
@@ -80,5 +81,22 @@ public sealed class MutationRegressionTests
 
         Assert.True(forged);
         Assert.Null(client.CloseInfo);
+    }
+
+    [Fact]
+    public void Mutation_AckDelayOfTwoToTheSixtyTwoBeforeConfirmation_IsASampleNotAnOverflow()
+    {
+        // Found by the campaign (seed 0x4d757431, run 2891: a server ACK in the client's first
+        // 1-RTT packet with ACK Delay 2^62-1): the delay decodes to TimeSpan.MaxValue, is not yet
+        // clamped to max_ack_delay (RFC 9002 §5.3), and min_rtt + ack_delay overflowed.
+        var rtt = new RttEstimator();
+        rtt.AddSample(TimeSpan.FromMilliseconds(20), TimeSpan.Zero, TimeSpan.FromMilliseconds(25), handshakeConfirmed: false, Instant.Zero);
+
+        TimeSpan hugeDelay = AckFrame.DecodeAckDelay(VarInt.MaxValue, 3);
+        rtt.AddSample(TimeSpan.FromMilliseconds(28), hugeDelay, TimeSpan.FromMilliseconds(25), handshakeConfirmed: false, Instant.Zero);
+
+        // The delay cannot be subtracted (it would go below min_rtt), so the sample counts as is.
+        Assert.Equal(TimeSpan.MaxValue, hugeDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(21), rtt.SmoothedRtt);
     }
 }

@@ -60,6 +60,9 @@ internal sealed class MutationStats
 
     public long RunsWithAuthenticatedMutants { get; set; }
 
+    /// <summary>Runs without authenticated mutants that a raw mutant legitimately ended (Version Negotiation, stateless reset, a replayed CONNECTION_CLOSE).</summary>
+    public long RunsEndedByRawMutants { get; set; }
+
     public long RunsCapped { get; set; }
 
     public long RunsAborted { get; set; }
@@ -186,7 +189,7 @@ internal sealed class MutationStats
             text.AppendLine(MutationBytes.Format($"  {op}: {string.Join('/', counts)}{codes}"));
         }
 
-        text.AppendLine(MutationBytes.Format($"runs: {Runs}, clean (raw mutants only) {CleanRuns} of which completed {CleanRunsCompleted}, with authenticated mutants {RunsWithAuthenticatedMutants}, capped {RunsCapped}, aborted {RunsAborted}; reseal checks {ResealChecks}"));
+        text.AppendLine(MutationBytes.Format($"runs: {Runs}, clean (raw mutants only) {CleanRuns} of which completed {CleanRunsCompleted}, with authenticated mutants {RunsWithAuthenticatedMutants}, ended by a raw mutant {RunsEndedByRawMutants}, capped {RunsCapped}, aborted {RunsAborted}; reseal checks {ResealChecks}"));
         text.AppendLine(MutationBytes.Format($"memory: managed heap baseline {BaselineHeapBytes / 1024} KiB, max {MaxHeapBytes / 1024} KiB, final {FinalHeapBytes / 1024} KiB; allocated {AllocatedBytes / (1024 * 1024)} MiB; peak working set {PeakWorkingSetBytes / (1024 * 1024)} MiB"));
         text.AppendLine(MutationBytes.Format($"largest allocation by one mutant: {MaxAllocatedBytesPerMutant / 1024} KiB ({MaxAllocationMutant})"));
         text.AppendLine(MutationBytes.Format($"largest footprint seen: {MaxFootprint}"));
