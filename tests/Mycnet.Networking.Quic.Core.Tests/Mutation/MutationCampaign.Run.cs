@@ -23,6 +23,7 @@ internal sealed partial class MutationCampaign
         private readonly int _authenticatedStart;
         private readonly CipherSuite _suite;
         private readonly bool _helloRetry;
+        private readonly bool _retry;
         private readonly TransportSettings _serverSettings;
         private readonly TlsServerOptions _serverTls;
         private MutationHost? _freshServer;
@@ -38,6 +39,7 @@ internal sealed partial class MutationCampaign
             _random = new Random(seed);
             _suite = _random.Next(3) switch { 0 => CipherSuite.Aes128GcmSha256, 1 => CipherSuite.Aes256GcmSha384, _ => CipherSuite.ChaCha20Poly1305Sha256 };
             _helloRetry = _random.Next(5) == 0;
+            _retry = _random.Next(6) == 0;
             _authenticatedStart = _random.Next(campaign._profile.AuthenticatedStartMax);
             Scenario = new MutationScenario(_random);
             _ring = new MutationKeyRing(() => Scenario.Client?.CipherSuite) { ShortHeaderDcidLength = ConnectionIdLength };
@@ -99,7 +101,7 @@ internal sealed partial class MutationCampaign
         {
             int step = _step++;
             Direction direction = host == Server ? Direction.ClientToServer : Direction.ServerToClient;
-            List<OpenedPacket> opened = _ring.OpenOriginal(direction, original);
+            List<OpenedPacket> opened = _ring.OpenOriginal(direction, original, prefix => DeliverPrefix(host, now, local, remote, prefix, ecn));
             foreach (OpenedPacket packet in opened)
             {
                 _crypto.Observe(direction, packet);
@@ -147,6 +149,19 @@ internal sealed partial class MutationCampaign
             }
 
             earlier.Add(original);
+        }
+
+        private void DeliverPrefix(MutationHost host, Instant now, IPEndPoint local, IPEndPoint remote, byte[] prefix, EcnCodepoint ecn)
+        {
+            try
+            {
+                host.Deliver(now, local, remote, prefix, ecn);
+            }
+            catch (Exception e)
+            {
+                Stats.Fail(Describe("an exception escaped while delivering the first packets of an original datagram on their own", LastMutant, e));
+                throw new RunAbortedException();
+            }
         }
 
         private Mutant CreateAuthenticated(Random random, Direction direction, int step, int index, byte[] original, List<OpenedPacket> opened)
@@ -207,7 +222,8 @@ internal sealed partial class MutationCampaign
             if (_freshServer is null)
             {
                 var slot = new TracerSlot();
-                _freshServer = new MutationHost("fresh-server", ServerConfig(Seed + 1, slot), ServerAddress, slot);
+                // The same seed as the live server: the same Retry token key, so a token it issued is valid here too.
+                _freshServer = new MutationHost("fresh-server", ServerConfig(Seed, slot), ServerAddress, slot);
             }
 
             _freshServer.Reset();
@@ -355,7 +371,7 @@ internal sealed partial class MutationCampaign
         public string Describe(string what, Mutant? mutant, Exception? exception)
         {
             var text = new StringBuilder();
-            text.Append(Format($"FAILURE: {what} — campaign seed {_campaign._seed}, run {Index} (run seed {Seed}, suite {_suite}, HRR {_helloRetry})"));
+            text.Append(Format($"FAILURE: {what} — campaign seed {_campaign._seed}, run {Index} (run seed {Seed}, suite {_suite}, HelloRetryRequest {_helloRetry}, Retry {_retry})"));
             if (mutant is not null)
             {
                 text.Append(Format($", step {mutant.Step} mutant {mutant.Index} {mutant.Direction}: {mutant.Operator} ({mutant.Detail})"));
@@ -409,6 +425,7 @@ internal sealed partial class MutationCampaign
         {
             ServerTransport = _serverSettings,
             ServerTls = _serverTls,
+            RequireRetry = _retry,
             Random = new SeededRandomSource(seed),
             TracerFactory = slot.Create,
         };

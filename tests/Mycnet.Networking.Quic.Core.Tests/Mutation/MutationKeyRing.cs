@@ -74,6 +74,53 @@ internal sealed class MutationKeyRing : IDisposable
     }
 
     /// <summary>
+    /// Opens an original datagram like <see cref="OpenOriginal"/>; when only a prefix of its packets
+    /// opens because the receiver learns the keys of the rest from them (the server's Initial with
+    /// the ServerHello, then its Handshake packets), first hands that prefix to
+    /// <paramref name="deliverPrefix"/> as a datagram of its own (a sender may send them so), then
+    /// opens the whole datagram again.
+    /// </summary>
+    public List<OpenedPacket> OpenOriginal(Direction direction, byte[] datagram, Action<byte[]> deliverPrefix)
+    {
+        List<OpenedPacket> opened = OpenOriginal(direction, datagram);
+        if (opened.Count == 0 || opened[0].DatagramOffset != 0 || opened.Count >= CountPackets(datagram))
+        {
+            return opened;
+        }
+
+        int prefixEnd = 0;
+        foreach (OpenedPacket packet in opened)
+        {
+            if (packet.DatagramOffset != prefixEnd)
+            {
+                break;
+            }
+
+            prefixEnd += packet.DatagramLength;
+        }
+
+        // Padded with zeros to the original size: the padding is not a packet and is ignored.
+        byte[] prefix = new byte[datagram.Length];
+        datagram.AsSpan(0, prefixEnd).CopyTo(prefix);
+        deliverPrefix(prefix);
+        return OpenOriginal(direction, datagram);
+    }
+
+    /// <summary>How many coalesced packets a datagram holds (as far as their headers parse).</summary>
+    public int CountPackets(ReadOnlySpan<byte> datagram)
+    {
+        int count = 0;
+        int offset = 0;
+        while (offset < datagram.Length && PacketHeader.TryParse(datagram[offset..], ShortHeaderDcidLength, out PacketHeader header) && header.PacketLength > 0)
+        {
+            count++;
+            offset += header.PacketLength;
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// Seals <paramref name="plaintext"/> as the payload of <paramref name="original"/>'s packet: same
     /// header, packet number and keys; the long header's Length field follows the new size, and the
     /// packet number grows to 4 bytes when the payload is too short for the header protection sample.

@@ -139,6 +139,7 @@ internal static class TlsMutator
     {
         List<Parameter> parameters = ParseParameters(data, extension);
         string who = messageType == ClientHello ? "client" : "server";
+        string op = messageType == ClientHello ? "auth.tp.client-hello." : "auth.tp.encrypted-extensions.";
         int choice = random.Next(100);
         if (parameters.Count > 0 && choice < 30)
         {
@@ -152,7 +153,7 @@ internal static class TlsMutator
             ulong newValue = InterestingValue(random, current);
             byte[] encoded = VarIntBytes(newValue);
             byte[] entry = [.. data.AsSpan(p.Offset, p.IdSize), .. VarIntBytes((ulong)encoded.Length), .. encoded];
-            return (Resize(data, start, blockOffset, extension.TypeOffset, p.Offset, p.End - p.Offset, entry), "auth.tp.value", Format($"{who} parameter 0x{p.Id:x} value -> {newValue}"));
+            return (Resize(data, start, blockOffset, extension.TypeOffset, p.Offset, p.End - p.Offset, entry), op + "value", Format($"{who} parameter 0x{p.Id:x} value -> {newValue}"));
         }
 
         if (parameters.Count > 0 && choice < 45)
@@ -167,7 +168,7 @@ internal static class TlsMutator
                 _ => InterestingValue(random, p.Id),
             };
             byte[] entry = [.. VarIntBytes(newId, random.Next(4) == 0 ? 8 : 0), .. data.AsSpan(p.LengthOffset, p.End - p.LengthOffset)];
-            return (Resize(data, start, blockOffset, extension.TypeOffset, p.Offset, p.End - p.Offset, entry), "auth.tp.id", Format($"{who} parameter 0x{p.Id:x} -> id 0x{newId:x}"));
+            return (Resize(data, start, blockOffset, extension.TypeOffset, p.Offset, p.End - p.Offset, entry), op + "id", Format($"{who} parameter 0x{p.Id:x} -> id 0x{newId:x}"));
         }
 
         if (parameters.Count > 0 && choice < 55)
@@ -177,13 +178,13 @@ internal static class TlsMutator
             byte[] encoded = VarIntBytes(newLength, p.LengthSize);
             byte[] copy = Splice(data, p.LengthOffset, p.LengthSize, encoded);
             copy = encoded.Length == p.LengthSize ? copy : Resize(data, start, blockOffset, extension.TypeOffset, p.LengthOffset, p.LengthSize, encoded);
-            return (copy, "auth.tp.length", Format($"{who} parameter 0x{p.Id:x} length {p.ValueLength} -> {newLength}"));
+            return (copy, op + "length", Format($"{who} parameter 0x{p.Id:x} length {p.ValueLength} -> {newLength}"));
         }
 
         if (parameters.Count > 0 && choice < 65)
         {
             Parameter p = parameters[random.Next(parameters.Count)];
-            return (Resize(data, start, blockOffset, extension.TypeOffset, p.Offset, p.End - p.Offset, []), "auth.tp.remove", Format($"{who} parameter 0x{p.Id:x} removed"));
+            return (Resize(data, start, blockOffset, extension.TypeOffset, p.Offset, p.End - p.Offset, []), op + "remove", Format($"{who} parameter 0x{p.Id:x} removed"));
         }
 
         if (parameters.Count > 0 && choice < 72)
@@ -195,13 +196,13 @@ internal static class TlsMutator
                 copy[p.ValueOffset + random.Next(p.ValueLength)] ^= (byte)(1 << random.Next(8));
             }
 
-            return (copy, "auth.tp.value-bytes", Format($"{who} parameter 0x{p.Id:x} value bit flips"));
+            return (copy, op + "value-bytes", Format($"{who} parameter 0x{p.Id:x} value bit flips"));
         }
 
         (ulong id, byte[] crafted, string what) = CraftParameter(random);
         byte[] added = [.. VarIntBytes(id), .. VarIntBytes((ulong)crafted.Length), .. crafted];
         int at = extension.BodyOffset + (parameters.Count == 0 ? 0 : random.Next(2) == 0 ? 0 : extension.BodyLength);
-        return (Resize(data, start, blockOffset, extension.TypeOffset, at, 0, added), "auth.tp.add", Format($"{who} adds {what}"));
+        return (Resize(data, start, blockOffset, extension.TypeOffset, at, 0, added), op + "add", Format($"{who} adds {what}"));
     }
 
     private static (ulong Id, byte[] Value, string What) CraftParameter(Random random)
