@@ -19,7 +19,8 @@ internal sealed partial class MutationCampaign
         private readonly Random _random;
         private readonly MutationKeyRing _ring;
         private readonly CryptoStreamTracker _crypto = new();
-        private readonly List<byte[]>[] _recorded = [[], []];
+        private readonly List<RecordedDatagram> _recording = [];
+        private readonly List<byte[]>[] _earlier = [[], []];
         private readonly int _authenticatedStart;
         private readonly CipherSuite _suite;
         private readonly bool _helloRetry;
@@ -58,6 +59,14 @@ internal sealed partial class MutationCampaign
             SimNode serverNode = Network.AddNode("server", Server, ServerAddress);
             SimNode clientNode = Network.AddNode("client", Client, ClientAddress);
             Network.Connect(clientNode, serverNode, new LinkConditions { Latency = TimeSpan.FromMilliseconds(10) });
+            Network.DatagramObserved += datagram =>
+            {
+                if (datagram.Kind == SimDatagramEventKind.Delivered)
+                {
+                    Direction direction = datagram.DestinationNode == serverNode ? Direction.ClientToServer : Direction.ServerToClient;
+                    _recording.Add(new RecordedDatagram(direction, datagram.Time, datagram.Source, datagram.Destination, datagram.Datagram.ToArray()));
+                }
+            };
             Client.Activity = Scenario.OnClientActivity;
             Server.Activity = Scenario.OnServerActivity;
             Client.Interceptor = Intercept;
@@ -77,6 +86,12 @@ internal sealed partial class MutationCampaign
         public MutationScenario Scenario { get; }
 
         public Mutant? LastMutant { get; private set; }
+
+        /// <summary>Every datagram the network delivered in this run, in order (the recording the mutants come from).</summary>
+        public IReadOnlyList<RecordedDatagram> Recording => _recording;
+
+        /// <summary>Datagrams the hosts saw arrive (each is one step).</summary>
+        public int Steps => _step;
 
         public bool IsFinished =>
             Scenario.Client is { State: ConnectionState.Terminated } && AllTerminated(Server);
@@ -99,8 +114,16 @@ internal sealed partial class MutationCampaign
         /// <summary>Before a datagram is delivered: record it, open it, and inject its mutants.</summary>
         private void Intercept(MutationHost host, Instant now, IPEndPoint local, IPEndPoint remote, byte[] original, EcnCodepoint ecn)
         {
+            Interlocked.Increment(ref _campaign._progress);
             int step = _step++;
             Direction direction = host == Server ? Direction.ClientToServer : Direction.ServerToClient;
+            RecordedDatagram recorded = _recording[^1];
+            if (_recording.Count != _step || recorded.Direction != direction || !recorded.Datagram.AsSpan().SequenceEqual(original))
+            {
+                Stats.Fail(Format($"harness: step {step} is not the last recorded datagram (run {Index}, seed {Seed})."));
+                throw new RunAbortedException();
+            }
+
             List<OpenedPacket> opened = _ring.OpenOriginal(direction, original, prefix => DeliverPrefix(host, now, local, remote, prefix, ecn));
             foreach (OpenedPacket packet in opened)
             {
@@ -108,7 +131,7 @@ internal sealed partial class MutationCampaign
                 CheckReseal(direction, packet);
             }
 
-            List<byte[]> earlier = _recorded[(int)direction];
+            List<byte[]> earlier = _earlier[(int)direction];
             Random stepRandom = MutantRandom(Seed, step, -1);
             bool firstInitial = direction == Direction.ClientToServer && Server.Connections.Count == 0;
             int authenticated = opened.Count == 0 ? 0
@@ -194,6 +217,8 @@ internal sealed partial class MutationCampaign
         private void Inject(MutationHost host, Mutant mutant, Instant now, IPEndPoint local, IPEndPoint remote, EcnCodepoint ecn)
         {
             LastMutant = mutant;
+            Interlocked.Increment(ref _campaign._progress);
+            _campaign._currentMutant = mutant;
             Dictionary<Connection, ConnectionSnapshot> before = Snapshot(host);
             long allocated = GC.GetAllocatedBytesForCurrentThread();
             try
@@ -214,6 +239,12 @@ internal sealed partial class MutationCampaign
                 Stats.MaxAllocationMutant = $"{mutant.Operator}: {mutant.Detail}";
             }
 
+            if (allocated > MaxAllocationPerMutant)
+            {
+                Stats.Fail(Describe(Format($"one datagram made the host allocate {allocated / 1024} KiB"), mutant, null));
+                throw new RunAbortedException();
+            }
+
             Conclude(host, before, mutant, shadow: false);
         }
 
@@ -228,6 +259,8 @@ internal sealed partial class MutationCampaign
 
             _freshServer.Reset();
             LastMutant = mutant;
+            Interlocked.Increment(ref _campaign._progress);
+            _campaign._currentMutant = mutant;
             try
             {
                 _freshServer.Deliver(now, local, remote, mutant.Datagram, ecn);
@@ -275,11 +308,13 @@ internal sealed partial class MutationCampaign
                 _disturbed = true;
             }
 
-            if (!mutant.Authenticated && outcome == MutantOutcome.ClosedWithError)
+            if (!mutant.Authenticated && !reached && outcome == MutantOutcome.ClosedWithError)
             {
                 // Without keys a datagram can only be dropped (RFC 9001 §5.5); closing on it would let
-                // any corruption or forgery end the connection.
-                failure ??= Format($"an unauthenticated datagram closed the connection with {code}");
+                // any corruption or forgery end the connection. (A raw mutant that carries an intact
+                // packet may close it: the peer may have built that packet after an authenticated
+                // mutant, e.g. a second ClientHello answering a changed HelloRetryRequest.)
+                failure ??= Format($"a datagram with no authentic packet closed the connection with {code}");
             }
 
             if (failure is not null)

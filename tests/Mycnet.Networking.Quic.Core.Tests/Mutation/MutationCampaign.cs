@@ -67,6 +67,19 @@ internal sealed partial class MutationCampaign
 
     public MutationStats Stats { get; } = new();
 
+    /// <summary>A single datagram may make the engine (and the application's reaction) allocate at most this much.</summary>
+    public const long MaxAllocationPerMutant = 4L * 1024 * 1024;
+
+    private long _progress;
+    private volatile RunState? _currentRun;
+    private volatile Mutant? _currentMutant;
+
+    /// <summary>Grows with every delivered datagram and every mutant (for a watchdog on another thread).</summary>
+    public long Progress => Interlocked.Read(ref _progress);
+
+    /// <summary>What the campaign is doing now (for a watchdog's failure message).</summary>
+    public string Activity => _currentRun is { } run ? run.Describe("in progress", _currentMutant, null) : "not started";
+
     /// <summary>Runs until <c>iterations</c> mutants were injected (or only run <paramref name="onlyRun"/>).</summary>
     public MutationStats Run(int? onlyRun = null)
     {
@@ -121,6 +134,7 @@ internal sealed partial class MutationCampaign
     private void RunOne(int index)
     {
         using var run = new RunState(this, index, RunSeed(_seed, index));
+        _currentRun = run;
         Stats.Runs++;
         bool aborted = false;
         try
@@ -138,6 +152,8 @@ internal sealed partial class MutationCampaign
             }
         }
 
+        Stats.RecordedDatagrams += run.Recording.Count;
+        Stats.Steps += run.Steps;
         if (aborted)
         {
             Stats.RunsAborted++;
@@ -165,6 +181,9 @@ internal sealed partial class MutationCampaign
     private sealed class RunAbortedException : Exception
     {
     }
+
+    /// <summary>A delivered datagram: which way, when, between which addresses, and its bytes.</summary>
+    internal sealed record RecordedDatagram(Direction Direction, Instant Time, IPEndPoint Source, IPEndPoint Destination, byte[] Datagram);
 
     private sealed record Mutant(string Operator, string Detail, bool Authenticated, byte[] Datagram, OpenedPacket? Target, byte[]? Plaintext, Direction Direction, int Step, int Index);
 

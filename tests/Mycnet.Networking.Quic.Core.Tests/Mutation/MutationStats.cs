@@ -40,6 +40,9 @@ internal sealed class MutationStats
 
     public long Mutants { get; private set; }
 
+    /// <summary>Authenticated mutants that reached frame processing, by level and receiver.</summary>
+    public IReadOnlyDictionary<string, long> ReachedByLevel => _reachedByLevel;
+
     public long Raw { get; private set; }
 
     public long Authenticated { get; private set; }
@@ -68,6 +71,12 @@ internal sealed class MutationStats
     public long RunsAborted { get; set; }
 
     public long ResealChecks { get; set; }
+
+    /// <summary>Datagrams the network delivered (recorded through its observer).</summary>
+    public long RecordedDatagrams { get; set; }
+
+    /// <summary>Datagrams the hosts saw arrive; equal to <see cref="RecordedDatagrams"/>.</summary>
+    public long Steps { get; set; }
 
     public long MaxAllocatedBytesPerMutant { get; set; }
 
@@ -189,7 +198,7 @@ internal sealed class MutationStats
             text.AppendLine(MutationBytes.Format($"  {op}: {string.Join('/', counts)}{codes}"));
         }
 
-        text.AppendLine(MutationBytes.Format($"runs: {Runs}, clean (raw mutants only) {CleanRuns} of which completed {CleanRunsCompleted}, with authenticated mutants {RunsWithAuthenticatedMutants}, ended by a raw mutant {RunsEndedByRawMutants}, capped {RunsCapped}, aborted {RunsAborted}; reseal checks {ResealChecks}"));
+        text.AppendLine(MutationBytes.Format($"runs: {Runs}, clean (raw mutants only) {CleanRuns} of which completed {CleanRunsCompleted}, with authenticated mutants {RunsWithAuthenticatedMutants}, ended by a raw mutant {RunsEndedByRawMutants}, capped {RunsCapped}, aborted {RunsAborted}; datagrams delivered {RecordedDatagrams}, reseal checks {ResealChecks}"));
         text.AppendLine(MutationBytes.Format($"memory: managed heap baseline {BaselineHeapBytes / 1024} KiB, max {MaxHeapBytes / 1024} KiB, final {FinalHeapBytes / 1024} KiB; allocated {AllocatedBytes / (1024 * 1024)} MiB; peak working set {PeakWorkingSetBytes / (1024 * 1024)} MiB"));
         text.AppendLine(MutationBytes.Format($"largest allocation by one mutant: {MaxAllocatedBytesPerMutant / 1024} KiB ({MaxAllocationMutant})"));
         text.AppendLine(MutationBytes.Format($"largest footprint seen: {MaxFootprint}"));
