@@ -165,7 +165,7 @@ internal static class RawMutator
             case 4 when slot.LengthFieldOffset >= 0:
                 return ReplaceVarInt(random, datagram, slot.LengthFieldOffset, "raw.length-field");
             case 5:
-                int type = random.Next(4);
+                int type = ((int)slot.Type + random.Next(1, 4)) % 4; // another long-header type
                 copy[o] = (byte)((copy[o] & ~0x30) | (type << 4));
                 return (copy, "raw.packet-type", Format($"type bits {(int)slot.Type} -> {type}"));
             case 6:
