@@ -41,7 +41,9 @@ internal sealed partial class MutationCampaign
             _suite = _random.Next(3) switch { 0 => CipherSuite.Aes128GcmSha256, 1 => CipherSuite.Aes256GcmSha384, _ => CipherSuite.ChaCha20Poly1305Sha256 };
             _helloRetry = _random.Next(5) == 0;
             _retry = _random.Next(6) == 0;
-            _authenticatedStart = _random.Next(campaign._profile.AuthenticatedStartMax);
+            // A quarter of the runs start on the handshake flights (ServerHello, EncryptedExtensions with
+            // the server's transport parameters, Certificate, Finished); the rest anywhere.
+            _authenticatedStart = _random.Next(4) == 0 ? _random.Next(4) : _random.Next(campaign._profile.AuthenticatedStartMax);
             Scenario = new MutationScenario(_random);
             _ring = new MutationKeyRing(() => Scenario.Client?.CipherSuite) { ShortHeaderDcidLength = ConnectionIdLength };
             _serverSettings = Settings(_random);

@@ -25,7 +25,10 @@ internal static class PlaintextMutator
             content = frames;
         }
 
-        int choice = random.Next(100);
+        // Packets that carry TLS messages get TLS mutations more often: the handshake is where a
+        // peer's bytes reach the most parsing code.
+        bool carriesHandshakeMessages = packet.Level != EncryptionLevel.OneRtt && content.Exists(f => f.Type == FrameType.Crypto);
+        int choice = carriesHandshakeMessages && random.Next(100) < 30 ? 60 : random.Next(100);
         (byte[], string, string)? result = choice switch
         {
             < 32 => FieldValue(random, payload, content),
