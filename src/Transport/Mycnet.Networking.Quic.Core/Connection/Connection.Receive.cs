@@ -130,20 +130,12 @@ internal sealed partial class Connection
             return PacketOutcome.Buffered;
         }
 
-        if (!IsServer && level == EncryptionLevel.Initial)
+        if (!IsServer && level == EncryptionLevel.Initial &&
+            _receivedServerPacket && !header.SourceConnectionId.SequenceEqual(_peerCids.Current.Span) && !_handshakeComplete)
         {
-            // §17.2.2: a server's Initial carries no token. §7.2: after the first server Initial the
-            // client ignores packets whose Source Connection ID differs.
-            if (!header.Token.IsEmpty)
-            {
-                throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, "A server Initial packet carries a token.");
-            }
-
-            if (_receivedServerPacket && !header.SourceConnectionId.SequenceEqual(_peerCids.Current.Span) && !_handshakeComplete)
-            {
-                _tracer.OnPacketDropped(now, packet.Length, "scid_changed");
-                return PacketOutcome.Dropped;
-            }
+            // §7.2: after the first server Initial the client ignores packets whose Source Connection ID differs.
+            _tracer.OnPacketDropped(now, packet.Length, "scid_changed");
+            return PacketOutcome.Dropped;
         }
 
         // Remove header protection, decode the packet number, then decrypt (RFC 9001 §5.4, §5.3).
@@ -202,6 +194,13 @@ internal sealed partial class Connection
             throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, "Reserved header bits are not zero.");
         }
 
+        // §17.2.2: a server's Initial carries no token. Checked after authentication, so that a
+        // corrupted or forged datagram is dropped rather than closing the connection.
+        if (!IsServer && level == EncryptionLevel.Initial && !header.Token.IsEmpty)
+        {
+            throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, "A server Initial packet carries a token.");
+        }
+
         if (space.Received.IsDuplicate(packetNumber))
         {
             _tracer.OnPacketDropped(now, packet.Length, "duplicate");
@@ -216,6 +215,18 @@ internal sealed partial class Connection
             // §7.2: the server's Source Connection ID becomes our Destination Connection ID.
             _receivedServerPacket = true;
             _peerCids.SetHandshakeId(new ConnectionId(header.SourceConnectionId));
+        }
+        else if (IsServer && !_receivedClientPacket && level == EncryptionLevel.Initial)
+        {
+            // §7.2: our Destination Connection ID is the Source Connection ID of the client's
+            // Initial. The endpoint created this connection from a datagram's header before any
+            // packet could be authenticated, so take it from the first Initial that is: a corrupted
+            // or forged Initial that raced the client's must not decide it (§7.3 would then fail).
+            _receivedClientPacket = true;
+            if (!header.SourceConnectionId.SequenceEqual(_peerCids.Current.Span))
+            {
+                _peerCids.SetHandshakeId(new ConnectionId(header.SourceConnectionId));
+            }
         }
 
         if (IsServer && level == EncryptionLevel.Handshake)
@@ -315,6 +326,9 @@ internal sealed partial class Connection
             throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, "Too many packets failed authentication (RFC 9001 §6.6).");
         }
     }
+
+    // Server: whether a client Initial has been authenticated (its SCID is then our DCID).
+    private bool _receivedClientPacket;
 
     private enum PacketOutcome
     {
