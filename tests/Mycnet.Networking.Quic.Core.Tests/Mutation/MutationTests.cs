@@ -7,6 +7,7 @@ namespace Mycnet.Networking.Quic.Core.Tests.Mutation;
 /// The engine core under mutated input (issue 2): datagrams mutated from recorded handshakes and
 /// transfers, raw and authenticated, fed to client and server connections.
 /// </summary>
+[Collection(MutationCollection.Name)]
 public sealed class MutationTests(ITestOutputHelper output)
 {
     /// <summary>The managed heap may grow this much over a whole campaign (it must not grow with the number of mutants).</summary>
@@ -110,4 +111,14 @@ public sealed class MutationTests(ITestOutputHelper output)
 
         return stats!;
     }
+}
+
+/// <summary>
+/// The mutation campaign measures managed-heap growth, so it runs alone: tests in parallel
+/// collections would allocate into the same heap and make the bound meaningless.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MutationCollection
+{
+    public const string Name = "Mutation (runs alone)";
 }
