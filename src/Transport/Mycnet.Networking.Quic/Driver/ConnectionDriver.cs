@@ -218,6 +218,7 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
             if (outcome == PassOutcome.Requeue)
             {
                 // A deadline below the timer's resolution: give other work items a turn, then come back.
+                RequestAnotherPass();
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
