@@ -19,9 +19,6 @@ internal sealed partial class Connection
     /// <summary>The most packets one datagram coalesces: one per packet number space.</summary>
     private const int MaxPacketsPerDatagram = 3;
 
-    /// <summary>The most padding added to make a datagram a full GSO segment (frames leave at most a few bytes unused).</summary>
-    private const int MaxSegmentPadding = 32;
-
     /// <summary>Frames recorded per packet for retransmission; a packet with more is closed early.</summary>
     private const int MaxFramesPerPacket = 64;
 
@@ -63,10 +60,7 @@ internal sealed partial class Connection
         int segments = 0;
         while (segments < maxSegments && buffer.Length - total >= segmentSize)
         {
-            // In a GSO batch every datagram but the last is exactly one segment: a datagram the
-            // frames filled to within a few bytes is padded up, so the batch can go on.
-            int padTo = maxSegments > 1 ? segmentSize : 0;
-            int size = BuildDatagram(now, path, buffer.Slice(total, segmentSize), markEct0, padTo);
+            int size = BuildDatagram(now, path, buffer.Slice(total, segmentSize), markEct0);
             if (size == 0)
             {
                 break;
@@ -91,12 +85,8 @@ internal sealed partial class Connection
         return true;
     }
 
-    /// <summary>
-    /// Lays out, pads and seals one datagram; returns its length, 0 when there is nothing to send.
-    /// A datagram whose last packet is 1-RTT and that ends within <see cref="MaxSegmentPadding"/>
-    /// bytes of <paramref name="padTo"/> is padded to exactly that size (PADDING frames, RFC 9000 §19.1).
-    /// </summary>
-    private int BuildDatagram(Instant now, QuicPath path, Span<byte> datagram, bool markEct0, int padTo = 0)
+    /// <summary>Lays out, pads and seals one datagram; returns its length, 0 when there is nothing to send.</summary>
+    private int BuildDatagram(Instant now, QuicPath path, Span<byte> datagram, bool markEct0)
     {
         int budget = (int)Math.Min(datagram.Length, path.AmplificationBudget);
         if (budget < MinInitialDatagramSize && !path.IsValidated)
@@ -155,15 +145,6 @@ internal sealed partial class Connection
         {
             ref PendingPacket last = ref _pendingPackets[packetCount - 1];
             int padding = MinInitialDatagramSize - position;
-            room.Slice(last.Start + last.Length - CipherSuiteInfo.TagLength, padding).Clear();
-            last = last with { PayloadLength = last.PayloadLength + padding, Length = last.Length + padding };
-            position += padding;
-        }
-        else if (padTo > position && padTo - position <= MaxSegmentPadding && padTo <= room.Length &&
-            _pendingPackets[packetCount - 1].Space == PacketNumberSpace.ApplicationData)
-        {
-            ref PendingPacket last = ref _pendingPackets[packetCount - 1];
-            int padding = padTo - position;
             room.Slice(last.Start + last.Length - CipherSuiteInfo.TagLength, padding).Clear();
             last = last with { PayloadLength = last.PayloadLength + padding, Length = last.Length + padding };
             position += padding;

@@ -1,0 +1,25 @@
+using Mycnet.Networking.Quic.Core.Recovery;
+using Mycnet.Networking.Quic.Core.Recovery.Congestion;
+
+namespace Mycnet.Networking.Quic.Core.Tests.Recovery;
+
+/// <summary>RFC 9002 §7.8: a sender held back by the pacer is using its window, so the window grows.</summary>
+public sealed class PacingLimitedTests
+{
+    private const int Mss = 1200;
+
+    [Fact]
+    public void PacingLimited_EndsAnApplicationLimitedPeriod_SoAcksGrowTheWindow()
+    {
+        var cc = new NewRenoCongestionController();
+        var rtt = new RttEstimator();
+        cc.OnPacketSent(T.Ms(0), Mss);
+        cc.OnApplicationLimited();
+        Assert.True(cc.IsApplicationLimited);
+
+        cc.OnPacingLimited();
+        Assert.False(cc.IsApplicationLimited);
+        cc.OnPacketAcked(T.Ms(50), T.Ms(0), Mss, rtt);
+        Assert.Equal(12000 + Mss, cc.CongestionWindow);
+    }
+}
