@@ -197,8 +197,8 @@ public sealed partial class QuicStream : IConnectionWork
 
         if (cancel)
         {
-            AbortRead(_defaultErrorCode, new QuicException(QuicError.OperationAborted, null, $"A read of stream {Id} was cancelled; reading was aborted."));
             CompleteRead(0, new OperationCanceledException(token));
+            AbortRead(_defaultErrorCode, new QuicException(QuicError.OperationAborted, null, $"A read of stream {Id} was cancelled; reading was aborted."));
             return;
         }
 
@@ -275,8 +275,8 @@ public sealed partial class QuicStream : IConnectionWork
         _ = now;
         if (cancel)
         {
-            AbortWrite(_defaultErrorCode, new QuicException(QuicError.OperationAborted, null, $"A write to stream {Id} was cancelled; writing was aborted."));
             CompleteWrite(new OperationCanceledException(token));
+            AbortWrite(_defaultErrorCode, new QuicException(QuicError.OperationAborted, null, $"A write to stream {Id} was cancelled; writing was aborted."));
             return;
         }
 
