@@ -24,6 +24,7 @@ namespace Mycnet.Networking.Quic;
 public sealed class QuicConnection : IAsyncDisposable
 {
     private ConnectionDriver _driver = null!;
+    private string? _targetHostName;
     private int _disposed;
 
     internal QuicConnection()
@@ -49,7 +50,7 @@ public sealed class QuicConnection : IAsyncDisposable
     public X509Certificate2? RemoteCertificate => _driver.RemoteCertificate;
 
     /// <summary>The server name: the target host at a client, the client's SNI at a server (empty when it sent none).</summary>
-    public string TargetHostName { get; private set; } = string.Empty;
+    public string TargetHostName => _targetHostName ?? _driver.ServerName ?? string.Empty;
 
     /// <summary>What the engine behind this connection supports.</summary>
     public QuicCapabilities Capabilities => QuicCapabilities.ManagedEngine;
@@ -82,7 +83,7 @@ public sealed class QuicConnection : IAsyncDisposable
         string targetHost = snapshot.TargetHost
             ?? (snapshot.RemoteEndPoint is DnsEndPoint dns && !IPAddress.TryParse(dns.Host, out _) ? dns.Host : Unmap(remote)!.Address.ToString());
 
-        var connection = new QuicConnection { TargetHostName = targetHost };
+        var connection = new QuicConnection { _targetHostName = targetHost };
         EndpointDriver endpoint = EndpointDriver.CreateClient(bindTo, snapshot.UdpOffload, snapshot.TimeProvider);
         ConnectionDriver driver;
         try
