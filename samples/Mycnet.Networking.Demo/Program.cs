@@ -63,6 +63,8 @@ TimeSpan handshake = clock.Elapsed;
 Console.WriteLine($"client   connected {client.LocalEndPoint} -> {client.RemoteEndPoint} in {handshake.TotalMilliseconds:F2} ms ({client.NegotiatedApplicationProtocol}, {client.NegotiatedCipherSuite})");
 
 await using QuicStream stream = await client.OpenOutboundStreamAsync(QuicStreamType.Bidirectional);
+long allocatedBefore = GC.GetTotalAllocatedBytes();
+int gen0Before = GC.CollectionCount(0);
 clock.Restart();
 await stream.WriteAsync("GET"u8.ToArray(), completeWrites: true);
 byte[] buffer = new byte[256 * 1024];
@@ -74,13 +76,16 @@ while ((n = await stream.ReadAsync(buffer)) > 0)
 }
 
 TimeSpan transfer = clock.Elapsed;
+long allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+int gen0 = GC.CollectionCount(0) - gen0Before;
 QuicConnectionStatistics serverStats = await server;
 QuicConnectionStatistics stats = client.GetStatistics();
 double gbps = received * 8 / transfer.TotalSeconds / 1e9;
 Console.WriteLine($"client   received {received:N0} bytes in {transfer.TotalMilliseconds:F1} ms: {gbps:F2} Gbit/s");
 Console.WriteLine($"rtt      min {stats.MinRtt.TotalMicroseconds:F0} us, smoothed {stats.SmoothedRtt.TotalMicroseconds:F0} us, variance {stats.RttVariance.TotalMicroseconds:F0} us");
 Console.WriteLine($"client   packets sent {stats.PacketsSent:N0}, received {stats.PacketsReceived:N0}, lost {stats.PacketsLost:N0}; cwnd {stats.CongestionWindow:N0} bytes; path MTU {stats.PathMaxDatagramSize}");
-Console.WriteLine($"server   packets sent {serverStats.PacketsSent:N0} in {serverStats.UdpDatagramsSent:N0} datagrams, lost {serverStats.PacketsLost:N0}; cwnd {serverStats.CongestionWindow:N0} bytes; smoothed RTT {serverStats.SmoothedRtt.TotalMicroseconds:F0} us");
+Console.WriteLine($"process  allocated {allocated / 1024.0:N0} KiB during the transfer, {gen0} gen0 collections");
+Console.WriteLine($"server   packets sent {serverStats.PacketsSent:N0} in {serverStats.UdpDatagramsSent:N0} datagrams by {serverStats.UdpSendCalls:N0} send calls, lost {serverStats.PacketsLost:N0}; cwnd {serverStats.CongestionWindow:N0} bytes; smoothed RTT {serverStats.SmoothedRtt.TotalMicroseconds:F0} us");
 await client.CloseAsync(0);
 
 if (string.IsNullOrEmpty(qlogDirectory))

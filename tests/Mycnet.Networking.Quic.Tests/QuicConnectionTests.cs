@@ -25,7 +25,7 @@ public sealed class QuicConnectionTests
             Assert.Equal("localhost", server.TargetHostName);
             Assert.Equal(listener.LocalEndPoint, client.RemoteEndPoint);
             Assert.Equal(IPAddress.Loopback, server.RemoteEndPoint.Address);
-            Assert.Equal(client.LocalEndPoint.Port, server.RemoteEndPoint.Port);
+            Assert.Equal(client.LocalEndPoint, server.RemoteEndPoint);
         }
     }
 
@@ -353,6 +353,7 @@ public sealed class QuicConnectionTests
             Assert.True(sender.SmoothedRtt > TimeSpan.Zero && sender.MinRtt > TimeSpan.Zero && sender.MinRtt <= sender.SmoothedRtt + sender.RttVariance * 4);
             Assert.True(sender.CongestionWindow > 12_000 * 4, $"cwnd {sender.CongestionWindow}");
             Assert.True(sender.PathMaxDatagramSize >= 1200);
+            Assert.InRange(sender.UdpSendCalls, 1, sender.UdpDatagramsSent);
             Assert.Equal(QuicTestHarness.Target(listener), sender.RemoteEndPoint);
             Assert.Equal(client.LocalEndPoint.Port, receiver.RemoteEndPoint!.Port);
         }

@@ -34,8 +34,11 @@ public sealed class QuicConnection : IAsyncDisposable
     /// <summary>Whether QUIC is available: always, the managed engine needs nothing from the platform.</summary>
     public static bool IsSupported => true;
 
-    /// <summary>The local address of the connection's current path.</summary>
-    public IPEndPoint LocalEndPoint => Unmap(_driver.LocalEndPointSnapshot)!;
+    /// <summary>
+    /// The local address of the connection's current path. For a socket bound to a wildcard
+    /// address, the address the peer's datagrams arrive on (once one has arrived).
+    /// </summary>
+    public IPEndPoint LocalEndPoint => Unmap(Concrete(_driver.LocalEndPointSnapshot!, _driver.LastLocalEndPoint))!;
 
     /// <summary>The peer's address on the connection's current path (it may change when the peer migrates).</summary>
     public IPEndPoint RemoteEndPoint => Unmap(_driver.RemoteEndPointSnapshot)!;
@@ -127,7 +130,7 @@ public sealed class QuicConnection : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var request = new OpenStreamRequest(type == QuicStreamType.Bidirectional);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static (state, token) => ((OpenStreamRequest)state!).Cancel(token), request);
-        _driver.Post(request);
+        _driver.PostInline(request);
         return await request.Task.ConfigureAwait(false);
     }
 
@@ -167,7 +170,7 @@ public sealed class QuicConnection : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var request = new DatagramSendRequest(datagram);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static (state, token) => ((DatagramSendRequest)state!).Cancel(token), request);
-        _driver.Post(request);
+        _driver.PostInline(request);
         await request.Task.ConfigureAwait(false);
     }
 
@@ -198,7 +201,7 @@ public sealed class QuicConnection : IAsyncDisposable
         }
 
         var request = new CloseRequest(errorCode);
-        _driver.Post(request);
+        _driver.PostInline(request);
         await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -220,6 +223,7 @@ public sealed class QuicConnection : IAsyncDisposable
             PacketsReceived = stats.PacketsReceived,
             PacketsLost = stats.PacketsLost,
             UdpDatagramsSent = stats.DatagramsSent,
+            UdpSendCalls = _driver.SendCalls,
             DatagramsReceived = stats.DatagramsReceived,
             KeyUpdates = stats.KeyUpdates,
             PathMaxDatagramSize = stats.MaxDatagramSize,
@@ -241,7 +245,7 @@ public sealed class QuicConnection : IAsyncDisposable
         }
 
         var request = new CloseRequest(_driver.DefaultCloseErrorCode);
-        _driver.Post(request);
+        _driver.PostInline(request);
         await request.Task.ConfigureAwait(false);
     }
 
@@ -249,6 +253,11 @@ public sealed class QuicConnection : IAsyncDisposable
     public override string ToString() => $"QuicConnection {(_driver.IsServer ? "server" : "client")} {LocalEndPoint} <-> {RemoteEndPoint}";
 
     internal void Attach(ConnectionDriver driver) => _driver = driver;
+
+    private static IPEndPoint Concrete(IPEndPoint endPoint, IPEndPoint? arrivedOn) =>
+        arrivedOn is not null && (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any)) && arrivedOn.Port == endPoint.Port
+            ? arrivedOn
+            : endPoint;
 
     internal static IPEndPoint? Unmap(IPEndPoint? endPoint) =>
         endPoint is { Address.IsIPv4MappedToIPv6: true } ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;

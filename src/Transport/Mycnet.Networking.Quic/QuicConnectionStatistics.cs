@@ -49,6 +49,12 @@ public sealed class QuicConnectionStatistics
     /// <summary>UDP datagrams sent.</summary>
     public long UdpDatagramsSent { get; init; }
 
+    /// <summary>
+    /// Transmits handed to the socket: one UDP send call each, carrying one datagram or, with GSO,
+    /// a batch of them (<see cref="UdpDatagramsSent"/> / <see cref="UdpSendCalls"/> is the batch size).
+    /// </summary>
+    public long UdpSendCalls { get; init; }
+
     /// <summary>DATAGRAM frames received (RFC 9221).</summary>
     public long DatagramsReceived { get; init; }
 

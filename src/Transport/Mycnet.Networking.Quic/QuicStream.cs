@@ -476,7 +476,7 @@ public sealed partial class QuicStream : Stream
     {
         if (post)
         {
-            _driver.Post(this);
+            _driver.PostInline(this);
         }
     }
 }

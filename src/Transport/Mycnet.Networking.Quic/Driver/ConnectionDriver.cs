@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using Mycnet.Networking.Quic.Core;
 using Mycnet.Networking.Quic.Core.Wire;
 
@@ -54,6 +55,8 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
     private bool _wake;
     private bool _finished;
 
+    private long _sendCalls;
+    private IPEndPoint? _lastLocal;
     private ITimer? _timer;
     private Instant _armedDeadline = Instant.MaxValue;
     private int _staleDeadlinePasses;
@@ -84,6 +87,12 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
 
     public bool DatagramReceiveEnabled { get; }
 
+    /// <summary>The local address the last datagram arrived on (the socket's packet information), null before any.</summary>
+    public IPEndPoint? LastLocalEndPoint => Volatile.Read(ref _lastLocal);
+
+    /// <summary>Transmits handed to the socket so far (for statistics).</summary>
+    public long SendCalls => Volatile.Read(ref _sendCalls);
+
     /// <summary>Whether this server connection holds a slot of its listener's backlog (false for refused ones).</summary>
     public bool CountsAgainstBacklog { get; set; }
 
@@ -101,23 +110,59 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         RemoteEndPointSnapshot = core.RemoteEndPoint;
     }
 
-    /// <summary>Queues received datagrams (called by the receive loop, possibly under the endpoint lock).</summary>
-    public void EnqueueDatagrams(ReadOnlySpan<byte> data, int segmentSize, System.Net.IPEndPoint local, System.Net.IPEndPoint remote, EcnCodepoint ecn)
+    /// <summary>
+    /// Input from the receive loop: datagrams for this connection. When no worker owns the
+    /// connection the pass runs right here, on the receive loop's thread, straight from the socket's
+    /// buffer; otherwise they are copied into the queue for the owner.
+    /// </summary>
+    public void DeliverDatagrams(Span<byte> data, int segmentSize, IPEndPoint local, IPEndPoint remote, EcnCodepoint ecn)
     {
-        bool schedule;
+        bool schedule = false;
+        _lastLocal = local;
         lock (_sync)
         {
-            if (_finished || _inboundBytes + data.Length > MaxInboundBytes)
+            if (_finished)
             {
                 return;
             }
 
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(data.Length);
-            data.CopyTo(buffer);
-            _inbound.Add(new InboundDatagram(buffer, data.Length, segmentSize, local, remote, ecn));
-            _inboundBytes += data.Length;
-            schedule = !_scheduled;
+            if (_scheduled)
+            {
+                if (_inboundBytes + data.Length > MaxInboundBytes)
+                {
+                    return; // Like a full socket buffer: QUIC's recovery resends what mattered.
+                }
+
+                byte[] buffer = Endpoint.InboundBuffers.Rent(data.Length);
+                data.CopyTo(buffer);
+                _inbound.Add(new InboundDatagram(buffer, data.Length, segmentSize, local, remote, ecn));
+                _inboundBytes += data.Length;
+                return;
+            }
+
             _scheduled = true;
+        }
+
+        PassOutcome outcome;
+        ConnectionDriver? previous = t_current;
+        t_current = this;
+        try
+        {
+            outcome = RunPass(new DirectDatagrams(data, segmentSize, local, remote, ecn));
+        }
+        finally
+        {
+            t_current = previous;
+        }
+
+        if (outcome == PassOutcome.Requeue)
+        {
+            RequestAnotherPass();
+            schedule = true;
+        }
+        else
+        {
+            Drain();
         }
 
         if (schedule)
@@ -126,31 +171,14 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Queues application work; fails it at once when the connection is already finished.</summary>
-    public void Post(IConnectionWork work)
-    {
-        bool schedule = false;
-        bool finished;
-        lock (_sync)
-        {
-            finished = _finished;
-            if (!finished)
-            {
-                _work.Enqueue(work);
-                schedule = !_scheduled;
-                _scheduled = true;
-            }
-        }
+    /// <summary>Queues work from the engine's side (listener, timers); a worker on the thread pool runs it.</summary>
+    public void Post(IConnectionWork work) => Post(work, runInline: false);
 
-        if (finished)
-        {
-            work.Fail(FinishedException());
-        }
-        else if (schedule)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-    }
+    /// <summary>
+    /// Queues application work and, when no worker owns the connection, runs the pass on the
+    /// calling thread: a read of data already received or a write with room completes synchronously.
+    /// </summary>
+    public void PostInline(IConnectionWork work) => Post(work, runInline: true);
 
     /// <summary>Asks the worker for a pass even without new input (after creation, on timer expiry).</summary>
     public void Wake()
@@ -174,65 +202,100 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>The worker: passes until no work is left, then releases the connection.</summary>
-    public void Execute()
+    /// <summary>The worker on the thread pool.</summary>
+    public void Execute() => Drain();
+
+    private void Post(IConnectionWork work, bool runInline)
     {
-        while (true)
+        bool start = false;
+        bool finished;
+        lock (_sync)
         {
-            lock (_sync)
+            finished = _finished;
+            if (!finished)
             {
-                if (_finished)
-                {
-                    _scheduled = false;
-                    ReleaseInbound(_inbound);
-                    return;
-                }
-
-                if (_inbound.Count == 0 && _work.Count == 0 && !_wake)
-                {
-                    _scheduled = false;
-                    return;
-                }
-
-                (_inbound, _inboundBatch) = (_inboundBatch, _inbound);
-                _inboundBytes = 0;
-                while (_work.TryDequeue(out IConnectionWork? work))
-                {
-                    _workBatch.Add(work);
-                }
-
-                _wake = false;
+                _work.Enqueue(work);
+                start = !_scheduled;
+                _scheduled = true;
             }
+        }
 
-            t_current = this;
-            PassOutcome outcome;
-            try
-            {
-                outcome = RunPass();
-            }
-            finally
-            {
-                t_current = null;
-            }
-
-            if (outcome == PassOutcome.Requeue)
-            {
-                // A deadline below the timer's resolution: give other work items a turn, then come back.
-                RequestAnotherPass();
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-                return;
-            }
+        if (finished)
+        {
+            work.Fail(FinishedException());
+        }
+        else if (start && runInline)
+        {
+            Drain();
+        }
+        else if (start)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    private PassOutcome RunPass()
+    /// <summary>Passes until no work is left, then releases the connection. The caller owns it (set <see cref="_scheduled"/>).</summary>
+    private void Drain()
+    {
+        ConnectionDriver? previous = t_current;
+        t_current = this;
+        try
+        {
+            while (true)
+            {
+                lock (_sync)
+                {
+                    if (_finished)
+                    {
+                        _scheduled = false;
+                        ReleaseInbound(_inbound);
+                        return;
+                    }
+
+                    if (_inbound.Count == 0 && _work.Count == 0 && !_wake)
+                    {
+                        _scheduled = false;
+                        return;
+                    }
+
+                    (_inbound, _inboundBatch) = (_inboundBatch, _inbound);
+                    _inboundBytes = 0;
+                    while (_work.TryDequeue(out IConnectionWork? work))
+                    {
+                        _workBatch.Add(work);
+                    }
+
+                    _wake = false;
+                }
+
+                if (RunPass(default) == PassOutcome.Requeue)
+                {
+                    // A deadline below the timer's resolution: give other work items a turn, then come back.
+                    RequestAnotherPass();
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            t_current = previous;
+        }
+    }
+
+    private PassOutcome RunPass(DirectDatagrams direct)
     {
         Instant now = Clock.Now;
         try
         {
             foreach (InboundDatagram datagram in _inboundBatch)
             {
-                FeedDatagram(now, datagram);
+                Feed(now, datagram.Buffer.AsSpan(0, datagram.Length), datagram.SegmentSize, datagram.Local, datagram.Remote, datagram.Ecn);
+            }
+
+            if (!direct.Data.IsEmpty)
+            {
+                Feed(now, direct.Data, direct.SegmentSize, direct.Local!, direct.Remote!, direct.Ecn);
             }
 
             ReleaseInbound(_inboundBatch);
@@ -288,21 +351,20 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         }
     }
 
-    private void FeedDatagram(Instant now, in InboundDatagram datagram)
+    private void Feed(Instant now, Span<byte> data, int segmentSize, IPEndPoint local, IPEndPoint remote, EcnCodepoint ecn)
     {
-        Span<byte> data = datagram.Buffer.AsSpan(0, datagram.Length);
-        int segment = datagram.SegmentSize <= 0 ? data.Length : datagram.SegmentSize;
+        int segment = segmentSize <= 0 ? data.Length : segmentSize;
         for (int offset = 0; offset < data.Length; offset += segment)
         {
-            Core.HandleDatagram(now, datagram.Local, datagram.Remote, data.Slice(offset, Math.Min(segment, data.Length - offset)), datagram.Ecn);
+            Core.HandleDatagram(now, local, remote, data.Slice(offset, Math.Min(segment, data.Length - offset)), ecn);
         }
     }
 
-    private static void ReleaseInbound(List<InboundDatagram> datagrams)
+    private void ReleaseInbound(List<InboundDatagram> datagrams)
     {
         foreach (InboundDatagram datagram in datagrams)
         {
-            ArrayPool<byte>.Shared.Return(datagram.Buffer);
+            Endpoint.InboundBuffers.Return(datagram.Buffer);
         }
 
         datagrams.Clear();
@@ -341,6 +403,7 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
                 }
 
                 Endpoint.Socket.Send(room[..transmit.Length], transmit.SegmentSize, transmit.Local, transmit.Remote, transmit.Ecn);
+                Volatile.Write(ref _sendCalls, _sendCalls + 1);
             }
 
             return true;
@@ -430,5 +493,19 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
     {
         Done,
         Requeue,
+    }
+
+    /// <summary>Datagrams a pass takes straight from the socket's buffer (the inline path).</summary>
+    private readonly ref struct DirectDatagrams(Span<byte> data, int segmentSize, IPEndPoint? local, IPEndPoint? remote, EcnCodepoint ecn)
+    {
+        public Span<byte> Data { get; } = data;
+
+        public int SegmentSize { get; } = segmentSize;
+
+        public IPEndPoint? Local { get; } = local;
+
+        public IPEndPoint? Remote { get; } = remote;
+
+        public EcnCodepoint Ecn { get; } = ecn;
     }
 }

@@ -25,6 +25,7 @@ internal sealed class EndpointDriver : IDatagramReceiver
     private readonly Endpoint _endpoint;
     private readonly Dictionary<Connection, ConnectionDriver> _connections = new(ReferenceEqualityComparer.Instance);
     private readonly byte[] _responseBuffer = new byte[2048];
+    private DeliveryGroup[] _groups = new DeliveryGroup[8];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IListenerSink? _listener;
     private bool _accepting;
@@ -38,6 +39,9 @@ internal sealed class EndpointDriver : IDatagramReceiver
         _listener = listener;
         _accepting = listener is not null;
     }
+
+    /// <summary>Buffers of datagrams queued for busy connections.</summary>
+    public InboundBufferPool InboundBuffers { get; } = new();
 
     /// <summary>The socket; connection workers send on it.</summary>
     public UdpSocket Socket { get; }
@@ -103,11 +107,16 @@ internal sealed class EndpointDriver : IDatagramReceiver
         return driver;
     }
 
-    /// <summary>Input from the receive loop: routes, accepts or answers every datagram of the batch.</summary>
+    /// <summary>
+    /// Input from the receive loop: routes, accepts or answers every datagram of the batch. Routing
+    /// happens under the endpoint lock; delivery to the connections after it, so a connection's pass
+    /// (which may run right here) never holds up other connections' routing.
+    /// </summary>
     public void OnDatagrams(Span<byte> data, int segmentSize, IPEndPoint local, IPEndPoint remote, EcnCodepoint ecn)
     {
         int segment = segmentSize <= 0 || segmentSize > data.Length ? data.Length : segmentSize;
         Instant now = Clock.Now;
+        int groups = 0;
         lock (_lock)
         {
             // Consecutive datagrams for the same connection (a GRO batch) travel to it together.
@@ -130,7 +139,7 @@ internal sealed class EndpointDriver : IDatagramReceiver
                 ConnectionDriver? target = result.Kind == EndpointResultKind.Routed && _connections.TryGetValue(result.Connection!, out ConnectionDriver? routed) ? routed : null;
                 if (target != group)
                 {
-                    group?.EnqueueDatagrams(data[groupStart..offset], segment, local, remote, ecn);
+                    AddGroup(ref groups, group, groupStart, offset);
                     group = target;
                     groupStart = offset;
                 }
@@ -146,8 +155,30 @@ internal sealed class EndpointDriver : IDatagramReceiver
                 }
             }
 
-            group?.EnqueueDatagrams(data[groupStart..], segment, local, remote, ecn);
+            AddGroup(ref groups, group, groupStart, data.Length);
         }
+
+        for (int i = 0; i < groups; i++)
+        {
+            DeliveryGroup delivery = _groups[i];
+            _groups[i] = default;
+            delivery.Driver!.DeliverDatagrams(data[delivery.Start..delivery.End], segment, local, remote, ecn);
+        }
+    }
+
+    private void AddGroup(ref int count, ConnectionDriver? driver, int start, int end)
+    {
+        if (driver is null || end <= start)
+        {
+            return;
+        }
+
+        if (count == _groups.Length)
+        {
+            Array.Resize(ref _groups, count * 2);
+        }
+
+        _groups[count++] = new DeliveryGroup(driver, start, end);
     }
 
     /// <summary>Routes the connection IDs a connection issued or retired (after every pass of its worker).</summary>
@@ -267,6 +298,9 @@ internal sealed class EndpointDriver : IDatagramReceiver
         }
     }
 }
+
+/// <summary>Datagrams of one receive that go to one connection (receive loop only).</summary>
+internal readonly record struct DeliveryGroup(ConnectionDriver? Driver, int Start, int End);
 
 /// <summary>Builds the core endpoint configuration once the socket is bound (GSO support is known then).</summary>
 internal delegate EndpointConfig EndpointConfigFactory(UdpSocket socket);
