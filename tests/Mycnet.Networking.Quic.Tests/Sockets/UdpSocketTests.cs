@@ -36,6 +36,28 @@ public sealed class UdpSocketTests
         await loop.Guard();
     }
 
+    [Theory]
+    [InlineData(QuicUdpOffload.Auto)]
+    [InlineData(QuicUdpOffload.Disabled)]
+    public async Task Send_FromAWildcardSocket_UsesTheSourceAddressTheEngineChose_WherePossible(QuicUdpOffload offload)
+    {
+        // Linux routes all of 127.0.0.0/8 to loopback, so 127.0.0.2 is a second local address.
+        using UdpSocket receiver = UdpSocketFactory.Create(new IPEndPoint(IPAddress.Loopback, 0), QuicUdpOffload.Disabled, isListener: true);
+        using UdpSocket sender = UdpSocketFactory.Create(new IPEndPoint(IPAddress.Any, 0), offload, isListener: false);
+        var recorder = new RecordingReceiver(expectedBytes: 3);
+        Task loop = receiver.RunReceiveLoopAsync(recorder);
+
+        var chosen = new IPEndPoint(IPAddress.Parse("127.0.0.2"), sender.LocalEndPoint.Port);
+        sender.Send("src"u8, 0, chosen, receiver.LocalEndPoint, EcnCodepoint.NotEct);
+        await recorder.Complete.Guard();
+
+        // The Linux path sets IP_PKTINFO on the send; plain socket calls leave the choice to the kernel.
+        IPAddress expected = sender is LinuxUdpSocket ? chosen.Address : IPAddress.Loopback;
+        Assert.Equal(expected, Assert.Single(recorder.Datagrams).Remote.Address);
+        receiver.Dispose();
+        await loop.Guard();
+    }
+
     [Fact]
     public async Task GsoBatch_ArrivesAsTheSameDatagrams_WhateverTheKernelOffers()
     {
