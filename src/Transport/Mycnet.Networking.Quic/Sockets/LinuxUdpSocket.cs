@@ -53,7 +53,11 @@ internal sealed unsafe partial class LinuxUdpSocket : UdpSocket
 
     public override string Description => $"linux{(_gso ? " gso" : string.Empty)}{(_gro ? " gro" : string.Empty)} recvmmsg";
 
-    /// <summary>Datagrams (or GRO batches) one recvmmsg call may return.</summary>
+    /// <summary>
+    /// Datagrams (or GRO batches, 64 KiB of buffer each) one recvmmsg call may return: 8 for a
+    /// listener, which serves many peers; 1 for an outgoing connection's own socket, where GRO
+    /// already batches and memory per connection matters.
+    /// </summary>
     public int ReceiveMessageCount { get; private init; }
 
     /// <summary>
@@ -109,7 +113,7 @@ internal sealed unsafe partial class LinuxUdpSocket : UdpSocket
             }
         }
 
-        return ok ? new LinuxUdpSocket(socket, LinuxUdpOffload.IsGsoSupported, gro) { ReceiveMessageCount = isListener ? 8 : 2 } : null;
+        return ok ? new LinuxUdpSocket(socket, LinuxUdpOffload.IsGsoSupported, gro) { ReceiveMessageCount = isListener ? 8 : 1 } : null;
     }
 
     public override unsafe void Send(ReadOnlySpan<byte> data, int segmentSize, IPEndPoint local, IPEndPoint remote, EcnCodepoint ecn)

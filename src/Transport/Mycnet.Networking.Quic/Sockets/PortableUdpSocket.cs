@@ -5,10 +5,12 @@ using Mycnet.Networking.Quic.Core.Wire;
 namespace Mycnet.Networking.Quic.Sockets;
 
 /// <summary>
-/// The portable I/O path: one datagram per <see cref="Socket"/> call. The local address of each
-/// received datagram comes from <see cref="Socket.ReceiveMessageFromAsync(Memory{byte}, SocketFlags, EndPoint, CancellationToken)"/>
-/// where the platform reports it, else the bound address stands in; the source address of a send
-/// is the socket's (no per-datagram choice) and no ECN mark is set or read.
+/// The portable I/O path: one datagram per <see cref="Socket"/> call. A listener bound to a
+/// wildcard address learns each datagram's local address from
+/// <see cref="Socket.ReceiveMessageFromAsync(Memory{byte}, SocketFlags, EndPoint, CancellationToken)"/>
+/// (which allocates per datagram); other sockets use the bound address and the allocation-free
+/// <see cref="Socket.ReceiveFromAsync(Memory{byte}, SocketFlags, SocketAddress, CancellationToken)"/>.
+/// The source address of a send is the socket's (no per-datagram choice) and no ECN mark is set or read.
 /// </summary>
 internal sealed class PortableUdpSocket : UdpSocket
 {
@@ -20,9 +22,17 @@ internal sealed class PortableUdpSocket : UdpSocket
 
     private readonly EndPoint _anyRemote;
 
-    public PortableUdpSocket(Socket socket)
+    private readonly bool _needsPacketInformation;
+
+    /// <param name="socket">The bound socket.</param>
+    /// <param name="isListener">
+    /// A listener bound to a wildcard address needs each datagram's local address (to answer from
+    /// it); an outgoing connection's socket does not (the engine treats its wildcard address as any).
+    /// </param>
+    public PortableUdpSocket(Socket socket, bool isListener)
         : base(socket)
     {
+        _needsPacketInformation = isListener && (LocalEndPoint.Address.Equals(IPAddress.Any) || LocalEndPoint.Address.Equals(IPAddress.IPv6Any));
         _anyRemote = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
     }
 
@@ -54,7 +64,48 @@ internal sealed class PortableUdpSocket : UdpSocket
         }
     }
 
-    public override async Task RunReceiveLoopAsync(IDatagramReceiver receiver)
+    public override Task RunReceiveLoopAsync(IDatagramReceiver receiver) =>
+        _needsPacketInformation ? ReceiveWithPacketInformationAsync(receiver) : ReceiveFromAsync(receiver);
+
+    /// <summary>
+    /// No packet information needed: the bound address stands for every datagram's local address, so the
+    /// allocation-free <see cref="Socket.ReceiveFromAsync(Memory{byte}, SocketFlags, SocketAddress, CancellationToken)"/>
+    /// suffices, with source addresses mapped through a cache.
+    /// </summary>
+    private async Task ReceiveFromAsync(IDatagramReceiver receiver)
+    {
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
+        var address = new SocketAddress(Socket.AddressFamily);
+        var remotes = new EndPointCache();
+        while (!IsDisposed)
+        {
+            int received;
+            try
+            {
+                received = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (IsTransientReceiveError(e.SocketErrorCode))
+            {
+                continue;
+            }
+            catch (SocketException) when (IsDisposed)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (received > 0 && TryGetRemote(address, remotes, out IPEndPoint? remote))
+            {
+                receiver.OnDatagrams(buffer.AsSpan(0, received), received, LocalEndPoint, remote, EcnCodepoint.NotEct);
+            }
+        }
+    }
+
+    /// <summary>A socket bound to a wildcard address: each datagram's local address comes from packet information.</summary>
+    private async Task ReceiveWithPacketInformationAsync(IDatagramReceiver receiver)
     {
         byte[] buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
         IPEndPoint local = LocalEndPoint;
@@ -103,6 +154,19 @@ internal sealed class PortableUdpSocket : UdpSocket
 
             receiver.OnDatagrams(buffer.AsSpan(0, result.ReceivedBytes), result.ReceivedBytes, local, (IPEndPoint)result.RemoteEndPoint, EcnCodepoint.NotEct);
         }
+    }
+
+    private static bool TryGetRemote(SocketAddress address, EndPointCache cache, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPEndPoint? remote)
+    {
+        if (OperatingSystem.IsLinux() && SocketAddressCodec.TryReadKey(address.Buffer.Span[..address.Size], out RawAddressKey key))
+        {
+            remote = cache.Get(key);
+            return true;
+        }
+
+        // Elsewhere the address layout differs: let .NET decode it.
+        remote = new IPEndPoint(IPAddress.Any, 0).Create(address) as IPEndPoint;
+        return remote is not null;
     }
 
     /// <summary>The last destination serialized per sending thread, so steady sends allocate nothing.</summary>

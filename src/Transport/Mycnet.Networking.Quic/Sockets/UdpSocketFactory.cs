@@ -36,7 +36,7 @@ internal static class UdpSocketFactory
             return linux;
         }
 
-        return new PortableUdpSocket(socket);
+        return new PortableUdpSocket(socket, isListener);
     }
 
     private static void TrySetBufferSizes(Socket socket)
