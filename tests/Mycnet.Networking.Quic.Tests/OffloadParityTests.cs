@@ -38,6 +38,18 @@ public sealed class OffloadParityTests
 
             await sending.Guard();
             Assert.Equal(SHA256.HashData(data), SHA256.HashData(received.ToArray()));
+
+            // The sender's send calls: GSO batches on the Linux path with UDP_SEGMENT, one datagram each otherwise.
+            QuicConnectionStatistics sender = serverConnection.GetStatistics();
+            if (server == QuicUdpOffload.Auto && LinuxUdpOffload.IsGsoSupported)
+            {
+                // How many per call depends on how fast the receiver acknowledges; more than one proves batching.
+                Assert.True(sender.UdpSendCalls < sender.UdpDatagramsSent * 3 / 4, $"{sender.UdpDatagramsSent} datagrams in {sender.UdpSendCalls} send calls");
+            }
+            else
+            {
+                Assert.Equal(sender.UdpDatagramsSent, sender.UdpSendCalls);
+            }
         }
     }
 

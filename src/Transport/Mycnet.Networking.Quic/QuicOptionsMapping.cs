@@ -29,6 +29,11 @@ internal static class QuicOptionsMapping
             CongestionControl = options.CongestionControl == QuicCongestionControlAlgorithm.NewReno ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic,
             MaxSegmentsPerTransmit = Math.Clamp(maxSegmentsPerTransmit, 1, 64),
         };
+
+        // With GSO a batch leaves the host back to back whatever the pacer says; letting the pacer
+        // release a whole batch at once is what makes batching pay (RFC 9002 §7.7 allows a larger
+        // burst limit than the initial window where the path absorbs it).
+        settings.PacingBurstPackets = Math.Max(settings.PacingBurstPackets, settings.MaxSegmentsPerTransmit);
         settings.Validate();
         return settings;
     }

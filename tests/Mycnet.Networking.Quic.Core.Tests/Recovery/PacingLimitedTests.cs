@@ -22,4 +22,15 @@ public sealed class PacingLimitedTests
         cc.OnPacketAcked(T.Ms(50), T.Ms(0), Mss, rtt);
         Assert.Equal(12000 + Mss, cc.CongestionWindow);
     }
+
+    [Fact]
+    public void PacingBurst_ComesFromTheTransportSettings_AndIsValidated()
+    {
+        using var recovery = new PathRecovery(new TransportSettings { PacingBurstPackets = 32 }, isServer: false, carriesHandshake: true, Mss);
+        Assert.Equal(32, recovery.Pacer.BurstPackets);
+        Assert.Equal(Pacer.DefaultBurstPackets, new TransportSettings().PacingBurstPackets);
+
+        ArgumentException e = Assert.Throws<ArgumentException>(() => new TransportSettings { PacingBurstPackets = 0 }.Validate());
+        Assert.Equal(nameof(TransportSettings.PacingBurstPackets), e.ParamName);
+    }
 }
