@@ -165,6 +165,9 @@ internal sealed partial class ConnectionDriver
         }
 
         ServerName = Core.ServerName;
+
+        // Before anyone can see the connection: its datagram size and addresses are known now.
+        TakeSnapshot();
         _connected.TrySetResult();
         if (IsServer)
         {

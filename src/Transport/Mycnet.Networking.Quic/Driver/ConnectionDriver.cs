@@ -334,7 +334,7 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
                 return PassOutcome.Done;
             }
 
-            return ArmTimer(now);
+            return ArmTimer();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -422,7 +422,7 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         }
     }
 
-    private PassOutcome ArmTimer(Instant now)
+    private PassOutcome ArmTimer()
     {
         Instant deadline = Core.GetNextDeadline();
         if (deadline.IsNever)
@@ -432,6 +432,9 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
             return PassOutcome.Done;
         }
 
+        // Timers are relative to the clock's time when armed, so measure from now, not from the
+        // start of the pass (a test's fake clock may have moved meanwhile).
+        Instant now = Clock.Now;
         TimeSpan due = deadline - now;
         if (due <= TimeSpan.Zero)
         {
@@ -456,6 +459,11 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         }
 
         SetTimer(deadline, due);
+        if (Clock.Now >= deadline)
+        {
+            RequestAnotherPass(); // The clock passed the deadline while the timer was armed.
+        }
+
         return PassOutcome.Done;
     }
 
