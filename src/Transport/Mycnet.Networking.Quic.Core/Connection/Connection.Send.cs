@@ -272,6 +272,12 @@ internal sealed partial class Connection
         if (next > now)
         {
             _pacingDeadline = Instant.Min(_pacingDeadline, next);
+            if (HasAckElicitingData(spaceId, path, probes: 0))
+            {
+                // Held back by the pacer, not short of data: the window is in use (RFC 9002 §7.8).
+                _recovery.Congestion.OnPacingLimited();
+            }
+
             return false;
         }
 

@@ -85,6 +85,8 @@ internal abstract class CongestionControllerBase : ICongestionController
         }
     }
 
+    public void OnPacingLimited() => IsApplicationLimited = false;
+
     public void OnPacketSent(Instant now, int bytes)
     {
         BytesInFlight += bytes;
