@@ -37,14 +37,19 @@ internal sealed class PerfCertificates : IDisposable
     /// <summary>The server's certificate with its private key.</summary>
     public X509Certificate2 Server { get; }
 
-    /// <summary>Writes PEM files for other QUIC servers (ngtcp2's gtlsserver): the key, and the certificate followed by the root.</summary>
+    /// <summary>
+    /// Writes PEM files for other QUIC servers (ngtcp2's gtlsserver): key.pem, cert.pem (the server
+    /// certificate alone, as this SDK's server sends it: the same handshake size), root.pem and
+    /// chain.pem (server certificate, then root).
+    /// </summary>
     public void WritePem(string directory)
     {
         Directory.CreateDirectory(directory);
         using ECDsa key = Server.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The server certificate has no ECDSA key.");
-        File.WriteAllText(Path.Combine(directory, "key.pem"), key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(Path.Combine(directory, "cert.pem"), Server.ExportCertificatePem() + "\n" + Root.ExportCertificatePem() + "\n");
+        File.WriteAllText(Path.Combine(directory, "key.pem"), key.ExportPkcs8PrivateKeyPem() + "\n");
+        File.WriteAllText(Path.Combine(directory, "cert.pem"), Server.ExportCertificatePem() + "\n");
         File.WriteAllText(Path.Combine(directory, "root.pem"), Root.ExportCertificatePem() + "\n");
+        File.WriteAllText(Path.Combine(directory, "chain.pem"), Server.ExportCertificatePem() + "\n" + Root.ExportCertificatePem() + "\n");
     }
 
     public void Dispose()

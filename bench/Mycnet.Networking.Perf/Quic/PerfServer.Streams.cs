@@ -11,7 +11,7 @@ internal sealed partial class PerfServer
     /// <summary>What downloads send: zeros, written in writes of this size.</summary>
     private static readonly byte[] Payload = new byte[256 * 1024];
 
-    private async Task ServeStreamAsync(QuicStream stream)
+    private async Task ServeStreamAsync(QuicConnection connection, QuicStream stream)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(PerfProtocol.HeaderLength + PerfProtocol.MaxMessageSize);
         try
@@ -46,7 +46,7 @@ internal sealed partial class PerfServer
                         break;
                     case PerfProtocol.Download when filled == PerfProtocol.HeaderLength && argument >= 0:
                         await ReadToEndAsync(stream, buffer, ended).ConfigureAwait(false);
-                        await ServeDownloadAsync(stream, argument).ConfigureAwait(false);
+                        await ServeDownloadAsync(connection, stream, argument).ConfigureAwait(false);
                         break;
                     case PerfProtocol.Upload when argument >= 0:
                         await ServeUploadAsync(stream, buffer, filled - PerfProtocol.HeaderLength, ended).ConfigureAwait(false);
@@ -100,12 +100,11 @@ internal sealed partial class PerfServer
         await stream.WriteAsync(buffer.AsMemory(0, filled), completeWrites: true, _stopping.Token).ConfigureAwait(false);
     }
 
-    private async Task ServeDownloadAsync(QuicStream stream, long bytes)
+    private async Task ServeDownloadAsync(QuicConnection connection, QuicStream stream, long bytes)
     {
         if (bytes == 0)
         {
             stream.CompleteWrites();
-            return;
         }
 
         long sent = 0;
@@ -115,6 +114,10 @@ internal sealed partial class PerfServer
             sent += length;
             await stream.WriteAsync(Payload.AsMemory(0, length), completeWrites: sent == bytes, _stopping.Token).ConfigureAwait(false);
         }
+
+        // The client has acknowledged everything: the sender's figures are final (bulk prints them).
+        await stream.WritesClosed.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        OnDownloadAcknowledged(connection);
     }
 
     private async Task ServeUploadAsync(QuicStream stream, byte[] buffer, int alreadyRead, bool ended)

@@ -30,6 +30,7 @@ internal sealed partial class PerfServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly HashSet<QuicConnection> _connections = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _countWaiters = [];
+    private readonly Dictionary<string, TaskCompletionSource<QuicConnectionStatistics>> _downloads = new(StringComparer.Ordinal);
     private Task _acceptLoop = Task.CompletedTask;
 
     private PerfServer(QuicListener listener)
@@ -94,6 +95,21 @@ internal sealed partial class PerfServer : IAsyncDisposable
         return done.Task.WaitAsync(MemoryWaitTimeout, cancellationToken);
     }
 
+    /// <summary>
+    /// The server end's statistics of the last download to <paramref name="client"/> (the client's
+    /// local address), once the client acknowledged all of it.
+    /// </summary>
+    public Task<QuicConnectionStatistics> WaitForDownloadStatisticsAsync(IPEndPoint client, CancellationToken cancellationToken)
+    {
+        Task<QuicConnectionStatistics> done;
+        lock (_gate)
+        {
+            done = DownloadCompletion(client.ToString()).Task;
+        }
+
+        return done.WaitAsync(MemoryWaitTimeout, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -147,7 +163,7 @@ internal sealed partial class PerfServer : IAsyncDisposable
             while (true)
             {
                 QuicStream stream = await connection.AcceptInboundStreamAsync(_stopping.Token).ConfigureAwait(false);
-                _ = ServeStreamAsync(stream);
+                _ = ServeStreamAsync(connection, stream);
             }
         }
         catch (QuicException)
@@ -163,6 +179,31 @@ internal sealed partial class PerfServer : IAsyncDisposable
             Track(connection, add: false);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private void OnDownloadAcknowledged(QuicConnection connection)
+    {
+        QuicConnectionStatistics statistics = connection.GetStatistics();
+        lock (_gate)
+        {
+            string client = connection.RemoteEndPoint.ToString();
+            if (!DownloadCompletion(client).TrySetResult(statistics))
+            {
+                _downloads[client] = new TaskCompletionSource<QuicConnectionStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _downloads[client].TrySetResult(statistics);
+            }
+        }
+    }
+
+    private TaskCompletionSource<QuicConnectionStatistics> DownloadCompletion(string client)
+    {
+        if (!_downloads.TryGetValue(client, out TaskCompletionSource<QuicConnectionStatistics>? completion))
+        {
+            completion = new TaskCompletionSource<QuicConnectionStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _downloads[client] = completion;
+        }
+
+        return completion;
     }
 
     private void Track(QuicConnection connection, bool add)

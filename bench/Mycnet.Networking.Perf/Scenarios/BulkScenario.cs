@@ -87,7 +87,15 @@ internal sealed class BulkScenario : QuicScenario
                     long packets = stats.PacketsSent + stats.PacketsReceived;
                     PerfScenarios.Progress(Format(
                         $"run {run + 1}: {bytes:N0} bytes {(up ? "up" : "down")} in {elapsed.TotalMilliseconds:0.0} ms = {gbps[run]:0.000} Gbit/s; client sent {stats.PacketsSent:N0} / received {stats.PacketsReceived:N0} packets, lost {stats.PacketsLost:N0}, cwnd {stats.CongestionWindow:N0}, smoothed RTT {stats.SmoothedRtt.TotalMicroseconds:0} us; process allocated {allocated / 1024.0:N0} KiB ({(packets == 0 ? 0 : allocated / (double)packets):0.0} B per client packet), GCs gen0 {GC.CollectionCount(0) - gen0} gen1 {GC.CollectionCount(1) - gen1} gen2 {GC.CollectionCount(2) - gen2}"));
-                    runResults.Add(new JsonObject
+                    QuicConnectionStatistics? sender = null;
+                    if (!up && host is InProcessServerHost local)
+                    {
+                        sender = await local.Server.WaitForDownloadStatisticsAsync(connection.LocalEndPoint, cancellationToken).ConfigureAwait(false);
+                        PerfScenarios.Progress(Format(
+                            $"       server sent {sender.PacketsSent:N0} packets in {sender.UdpDatagramsSent:N0} datagrams by {sender.UdpSendCalls:N0} send calls, lost {sender.PacketsLost:N0}; cwnd {sender.CongestionWindow:N0} bytes, smoothed RTT {sender.SmoothedRtt.TotalMicroseconds:0} us, min RTT {sender.MinRtt.TotalMicroseconds:0} us"));
+                    }
+
+                    var details = new JsonObject
                     {
                         ["gbps"] = Round(gbps[run], 3),
                         ["seconds"] = Round(elapsed.TotalSeconds, 4),
@@ -96,7 +104,13 @@ internal sealed class BulkScenario : QuicScenario
                         ["gc_gen1"] = GC.CollectionCount(1) - gen1,
                         ["gc_gen2"] = GC.CollectionCount(2) - gen2,
                         ["client"] = Describe(stats),
-                    });
+                    };
+                    if (sender is not null)
+                    {
+                        details["server"] = Describe(sender);
+                    }
+
+                    runResults.Add(details);
                     await connection.CloseAsync(0, cancellationToken).ConfigureAwait(false);
                 }
             }

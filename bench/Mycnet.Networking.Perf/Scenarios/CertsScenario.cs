@@ -10,14 +10,14 @@ internal sealed class CertsScenario : IPerfScenario
 
     public Command CreateCommand()
     {
-        var output = new Option<string>("--out") { Description = "Directory for key.pem, cert.pem (server certificate, then the root) and root.pem.", Required = true };
+        var output = new Option<string>("--out") { Description = "Directory for key.pem, cert.pem (the server certificate), root.pem and chain.pem (server certificate, then root).", Required = true };
         var command = new Command(Name, "Write a throwaway ECDSA P-256 server key and certificate for localhost/127.0.0.1/::1 as PEM files.") { output };
         command.SetAction(parse =>
         {
             string directory = parse.GetValue(output)!;
             using var certificates = new PerfCertificates();
             certificates.WritePem(directory);
-            PerfScenarios.Progress($"certs: wrote key.pem, cert.pem and root.pem to {Path.GetFullPath(directory)}");
+            PerfScenarios.Progress($"certs: wrote key.pem, cert.pem, root.pem and chain.pem to {Path.GetFullPath(directory)}");
             PerfScenarios.WriteResult(new { scenario = Name, directory = Path.GetFullPath(directory) });
             return 0;
         });
