@@ -61,10 +61,18 @@ public class StreamPathBenchmarks
         _frameData = new byte[Math.Min(WriteSize, 1150)];
         new Random(11).NextBytes(_frameData);
 
+        long packets = 0;
+        long read = 0;
         for (int i = 0; i < 5_000; i++)
         {
-            Send();
-            Receive();
+            packets += Send();
+            read += Receive();
+        }
+
+        // The paths must move the data they claim to, or the benchmarks would measure nothing.
+        if (_sender.ConnectionBytesSent != 5_000UL * (ulong)WriteSize || read != 5_000L * WriteSize || packets < 5_000)
+        {
+            throw new InvalidOperationException($"Harness off: sent {_sender.ConnectionBytesSent} bytes in {packets} frames, read {read}.");
         }
     }
 
