@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
@@ -79,6 +80,7 @@ internal sealed class HeaderProtector : IDisposable
     public static int MinimumPacketLength(int pnOffset) => pnOffset + SampleOffset + SampleLength;
 
     /// <summary>Computes the 5-byte mask for a 16-byte <paramref name="sample"/> (RFC 9001 §5.4.3, §5.4.4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector code: see AesGcmNi.
     public void ComputeMask(ReadOnlySpan<byte> sample, Span<byte> mask)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
