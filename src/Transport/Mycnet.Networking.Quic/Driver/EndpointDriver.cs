@@ -93,11 +93,12 @@ internal sealed class EndpointDriver : IDatagramReceiver
     public ConnectionDriver Connect(QuicConnection owner, QuicClientConnectionOptions options, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote)
     {
         var driver = new ConnectionDriver(this, owner, options, isServer: false);
-        var tracer = new ForwardingConnectionTracer();
+        // The core reports the original DCID (the qlog group id) with the first trace event, so the
+        // tracer can be made before the connection exists.
+        IConnectionTracer? tracer = ConnectionTracers.Create(isServer: false, default, options);
         lock (_lock)
         {
             Connection core = _endpoint.Connect(Clock.Now, settings, tls, Socket.LocalEndPoint, remote, tracer);
-            tracer.Target = ConnectionTracers.Create(isServer: false, core.OriginalDestinationConnectionId, options) ?? NullConnectionTracer.Instance;
             driver.Attach(core);
             _connections.Add(core, driver);
         }
