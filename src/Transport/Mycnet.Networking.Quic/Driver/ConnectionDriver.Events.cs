@@ -138,6 +138,9 @@ internal sealed partial class ConnectionDriver
                     }
 
                     break;
+                case ConnectionEventKind.PingAcknowledged:
+                    OnPingAcknowledged(now);
+                    break;
                 case ConnectionEventKind.Closed:
                     OnClosed(_closeException ?? QuicErrorMapping.FromCloseInfo(Core.CloseInfo));
                     break;
@@ -219,6 +222,7 @@ internal sealed partial class ConnectionDriver
 
         FailOpenWaiters(exception);
         FailPendingDatagrams(exception);
+        FailPings(exception);
         _acceptedStreams.Writer.TryComplete(exception);
         _datagramsReceived.Writer.TryComplete(exception);
     }

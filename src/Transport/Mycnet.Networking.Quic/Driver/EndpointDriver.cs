@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Mycnet.Networking.Quic.Core;
 using Mycnet.Networking.Quic.Core.Tls;
 using Mycnet.Networking.Quic.Core.Wire;
@@ -81,9 +82,9 @@ internal sealed class EndpointDriver : IDatagramReceiver
     }
 
     /// <summary>Binds an outgoing connection's socket and starts receiving.</summary>
-    public static EndpointDriver CreateClient(IPEndPoint bindTo, QuicUdpOffload offload, TimeProvider timeProvider)
+    public static EndpointDriver CreateClient(IPEndPoint bindTo, QuicUdpOffload offload, TimeProvider timeProvider, Func<AddressFamily, Socket>? socketFactory = null)
     {
-        UdpSocket socket = UdpSocketFactory.Create(bindTo, offload, isListener: false);
+        UdpSocket socket = UdpSocketFactory.Create(bindTo, offload, isListener: false, socketFactory);
         var driver = new EndpointDriver(socket, new DriverClock(timeProvider), new EndpointConfig(), listener: null);
         driver.StartReceiving();
         return driver;
