@@ -176,7 +176,8 @@ public sealed class QuicConnection : IAsyncDisposable
 
     /// <summary>
     /// Sends a PING (RFC 9000 §19.2) and completes when the peer acknowledges it, with the round
-    /// trip time; a lost PING is sent again. Useful to test that a path and the peer are alive.
+    /// trip time less the acknowledgment delay the peer reported (RFC 9002 §5.3); a lost PING is
+    /// sent again. Useful to test that a path and the peer are alive.
     /// </summary>
     /// <exception cref="QuicException">The connection closed before the PING was acknowledged.</exception>
     public async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default)

@@ -18,7 +18,7 @@ internal sealed partial class Connection
             {
                 _pingPacketNumber = null;
                 _pingsRequested = 0;
-                _events.Enqueue(ConnectionEvent.Of(ConnectionEventKind.PingAcknowledged));
+                _events.Enqueue(new ConnectionEvent(ConnectionEventKind.PingAcknowledged, AckDelay: _currentAckDelay));
             }
         }
 
@@ -110,6 +110,9 @@ internal sealed partial class Connection
     }
 
     private Instant _lossTime;
+
+    /// <summary>The ACK Delay of the ACK frame being processed (RFC 9000 §19.3), for PING round trips.</summary>
+    private TimeSpan _currentAckDelay;
 
     /// <summary>Frames the stream manager owns (flow control and stream state), retransmitted by it.</summary>
     private static bool IsStreamControlFrame(SentFrameKind kind) => kind is

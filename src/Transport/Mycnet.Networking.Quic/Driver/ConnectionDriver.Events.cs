@@ -139,7 +139,7 @@ internal sealed partial class ConnectionDriver
 
                     break;
                 case ConnectionEventKind.PingAcknowledged:
-                    OnPingAcknowledged(now);
+                    OnPingAcknowledged(now, e.AckDelay);
                     break;
                 case ConnectionEventKind.Closed:
                     OnClosed(_closeException ?? QuicErrorMapping.FromCloseInfo(Core.CloseInfo));

@@ -73,11 +73,11 @@ internal sealed partial class ConnectionDriver
     }
 
     /// <summary>The core's PING was acknowledged: every request made before it completes.</summary>
-    private void OnPingAcknowledged(Instant now)
+    private void OnPingAcknowledged(Instant now, TimeSpan peerAckDelay)
     {
         foreach (PingRequest ping in _pings)
         {
-            ping.Complete(now);
+            ping.Complete(now, peerAckDelay);
         }
 
         _pings.Clear();
@@ -275,7 +275,15 @@ internal sealed class PingRequest : IConnectionWork
 
     public void Start(Instant now) => _sentAt = now;
 
-    public void Complete(Instant now) => _completion.TrySetResult(now - _sentAt);
+    /// <summary>
+    /// Completes with the round trip minus the delay the peer reported before acknowledging, as
+    /// RFC 9002 §5.3 adjusts RTT samples (kept whole when the delay exceeds the sample).
+    /// </summary>
+    public void Complete(Instant now, TimeSpan peerAckDelay)
+    {
+        TimeSpan elapsed = now - _sentAt;
+        _completion.TrySetResult(elapsed > peerAckDelay ? elapsed - peerAckDelay : elapsed);
+    }
 
     public void Cancel(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
 
