@@ -32,6 +32,7 @@ internal sealed partial class H3Connection : IAsyncDisposable
     private readonly SemaphoreSlim _controlWriteLock = new(1, 1);
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _streamTasks = [];
+    private readonly HashSet<Task> _requestTasks = [];
     private IH3Stream? _control;
     private IH3Stream? _encoder;
     private IH3Stream? _decoder;
@@ -145,15 +146,15 @@ internal sealed partial class H3Connection : IAsyncDisposable
         await WriteControlAsync(frame, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until every request and stream task has finished.</summary>
-    public async Task WaitForStreamTasksAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until every request accepted so far has finished (the critical streams never do).</summary>
+    public async Task WaitForRequestsAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             Task[] pending;
             lock (_gate)
             {
-                pending = [.. _streamTasks];
+                pending = [.. _requestTasks];
             }
 
             if (pending.Length == 0)
@@ -371,20 +372,26 @@ internal sealed partial class H3Connection : IAsyncDisposable
         }
 
         Func<H3Connection, IH3Stream, CancellationToken, Task> handler = _requestHandler!;
-        Track(RunGuardedAsync(stream, async () =>
-        {
-            await using (stream.ConfigureAwait(false))
+        Track(
+            RunGuardedAsync(stream, async () =>
             {
-                await handler(this, stream, token).ConfigureAwait(false);
-            }
-        }));
+                await using (stream.ConfigureAwait(false))
+                {
+                    await handler(this, stream, token).ConfigureAwait(false);
+                }
+            }),
+            isRequest: true);
     }
 
-    private void Track(Task task)
+    private void Track(Task task, bool isRequest = false)
     {
         lock (_gate)
         {
             _streamTasks.Add(task);
+            if (isRequest)
+            {
+                _requestTasks.Add(task);
+            }
         }
 
         _ = task.ContinueWith(
@@ -394,6 +401,7 @@ internal sealed partial class H3Connection : IAsyncDisposable
                 lock (self._gate)
                 {
                     self._streamTasks.Remove(t);
+                    self._requestTasks.Remove(t);
                 }
             },
             this,

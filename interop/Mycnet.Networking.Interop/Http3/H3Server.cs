@@ -61,7 +61,7 @@ internal sealed class H3Server
         try
         {
             await connection.SendGoAwayAsync(timeout.Token).ConfigureAwait(false);
-            await connection.WaitForStreamTasksAsync(timeout.Token).ConfigureAwait(false);
+            await connection.WaitForRequestsAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -120,8 +120,9 @@ internal sealed class H3Server
         stream.CompleteWrites();
 
         // Keep the request open until the client has everything, so a graceful shutdown that waits
-        // for requests never closes the connection under a response still in flight.
-        await stream.WritesClosed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // for requests never closes the connection under a response still in flight. (Bounded by the
+        // connection: WritesClosed faults when it closes.)
+        await stream.WritesClosed.ConfigureAwait(false);
         Interlocked.Increment(ref _requests);
         connection.Log($"stream {stream.Id}: {request.Method} {request.Path}");
     }
