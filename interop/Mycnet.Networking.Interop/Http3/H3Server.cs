@@ -29,7 +29,7 @@ internal sealed class H3Server
         _options = options;
     }
 
-    /// <summary>Requests answered so far (all connections).</summary>
+    /// <summary>Requests whose complete response (up to FIN) was written, on all connections.</summary>
     public long RequestsServed => Interlocked.Read(ref _requests);
 
     /// <summary>
@@ -118,13 +118,13 @@ internal sealed class H3Server
 
         await stream.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         stream.CompleteWrites();
+        Interlocked.Increment(ref _requests);
+        connection.Log($"stream {stream.Id}: {request.Method} {request.Path}");
 
         // Keep the request open until the client has everything, so a graceful shutdown that waits
         // for requests never closes the connection under a response still in flight. (Bounded by the
         // connection: WritesClosed faults when it closes.)
         await stream.WritesClosed.ConfigureAwait(false);
-        Interlocked.Increment(ref _requests);
-        connection.Log($"stream {stream.Id}: {request.Method} {request.Path}");
     }
 
     private async Task DiscardRequestContentAsync(H3MessageReader reader, List<HttpField> fields, CancellationToken cancellationToken)
