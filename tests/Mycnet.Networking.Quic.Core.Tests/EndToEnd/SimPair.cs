@@ -12,10 +12,10 @@ internal sealed class SimPair
     public static readonly IPEndPoint ClientAddress = new(IPAddress.Parse("10.0.0.1"), 50000);
     public static readonly IPEndPoint ServerAddress = new(IPAddress.Parse("10.0.0.2"), 4433);
 
-    public SimPair(int seed, LinkConditions? conditions = null, TransportSettings? serverTransport = null, bool requireRetry = false, TlsServerOptions? serverTls = null)
+    public SimPair(int seed, LinkConditions? conditions = null, TransportSettings? serverTransport = null, bool requireRetry = false, TlsServerOptions? serverTls = null, QuicSimHost? server = null)
     {
         Network = new SimulatedNetwork(seed);
-        Server = new QuicSimHost("server", QuicTestConfig.Server(seed * 2 + 1, serverTransport, requireRetry, serverTls), ServerAddress);
+        Server = server ?? new QuicSimHost("server", QuicTestConfig.Server((seed * 2) + 1, serverTransport, requireRetry, serverTls), ServerAddress);
         Client = new QuicSimHost("client", QuicTestConfig.Client(seed * 2), ClientAddress);
         ServerNode = Network.AddNode("server", Server, ServerAddress);
         ClientNode = Network.AddNode("client", Client, ClientAddress);

@@ -17,6 +17,21 @@ public sealed class TransferTests
         return transfer;
     }
 
+    private static LinkConditions Gigabit() => new() { Latency = TimeSpan.FromMilliseconds(5), BandwidthBitsPerSecond = 1_000_000_000, QueueCapacityBytes = 2 << 20 };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(100)]
+    public void Transfer_100MegabytesOverConcurrentStreams_ArrivesByteExact(int streams)
+    {
+        var pair = new SimPair(seed: 10 + streams, Gigabit());
+        long perStream = 100_000_000 / streams;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        BulkTransfer transfer = Run(pair, streams, perStream, TimeSpan.FromSeconds(60));
+        Console.WriteLine($"{streams} streams: 100 MB in {transfer.CompletedAt} virtual, {watch.Elapsed.TotalSeconds:0.00} s real, lost {pair.Client.Connections[0].GetStats().PacketsLost}");
+    }
+
     [Fact]
     public void Transfer_OneMegabyteOnOneStream_ArrivesIntact()
     {

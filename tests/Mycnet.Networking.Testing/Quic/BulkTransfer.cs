@@ -16,7 +16,6 @@ internal sealed class BulkTransfer
     private readonly Dictionary<ulong, long> _sent = [];
     private readonly Dictionary<ulong, long> _received = [];
     private readonly HashSet<ulong> _finishedReceiving = [];
-    private readonly byte[] _writeBuffer = new byte[64 * 1024];
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private int _opened;
 
@@ -25,6 +24,12 @@ internal sealed class BulkTransfer
         _streamCount = streamCount;
         _bytesPerStream = bytesPerStream;
     }
+
+    /// <summary>How often the client could not open a stream because of the peer's limit.</summary>
+    public int OpenBlockedCount { get; private set; }
+
+    /// <summary>The most streams the server was receiving at once.</summary>
+    public int MaxConcurrentReceiving { get; private set; }
 
     /// <summary>Bytes the server has verified.</summary>
     public long BytesVerified { get; private set; }
@@ -38,7 +43,25 @@ internal sealed class BulkTransfer
     /// <summary>The virtual time the last stream completed.</summary>
     public Instant CompletedAt { get; private set; }
 
-    public static byte PatternByte(ulong streamId, long offset) => (byte)((offset * 131) + (offset >> 9) + ((long)streamId * 7));
+    // The pattern repeats every PatternPeriod bytes (a prime, so no power-of-two misplacement
+    // aliases), shifted per stream; a table makes writing and checking free of per-byte work.
+    private const int PatternPeriod = 1_000_003;
+    private static readonly byte[] PatternTable = CreatePatternTable();
+
+    public static byte PatternByte(ulong streamId, long offset) => PatternTable[PatternIndex(streamId, offset)];
+
+    private static int PatternIndex(ulong streamId, long offset) => (int)((offset + ((long)(streamId % PatternPeriod) * 7919)) % PatternPeriod);
+
+    private static ReadOnlySpan<byte> PatternSlice(ulong streamId, long offset, int length) => PatternTable.AsSpan(PatternIndex(streamId, offset), length);
+
+    private static byte[] CreatePatternTable()
+    {
+        var random = new Random(20261121);
+        var table = new byte[PatternPeriod + (64 * 1024)];
+        random.NextBytes(table.AsSpan(0, PatternPeriod));
+        table.AsSpan(0, 64 * 1024).CopyTo(table.AsSpan(PatternPeriod));
+        return table;
+    }
 
     public void AttachClient(QuicSimHost host) => host.Activity = OnClientActivity;
 
@@ -59,8 +82,14 @@ internal sealed class BulkTransfer
             return;
         }
 
-        while (_opened < _streamCount && connection.TryOpenStream(bidirectional: false, out ulong id))
+        while (_opened < _streamCount)
         {
+            if (!connection.TryOpenStream(bidirectional: false, out ulong id))
+            {
+                OpenBlockedCount++;
+                break;
+            }
+
             _opened++;
             _sent[id] = 0;
         }
@@ -70,13 +99,8 @@ internal sealed class BulkTransfer
             long offset = _sent[id];
             while (offset < _bytesPerStream)
             {
-                int length = (int)Math.Min(_writeBuffer.Length, _bytesPerStream - offset);
-                for (int i = 0; i < length; i++)
-                {
-                    _writeBuffer[i] = PatternByte(id, offset + i);
-                }
-
-                StreamWriteResult result = connection.WriteStream(id, _writeBuffer.AsSpan(0, length));
+                int length = (int)Math.Min(64 * 1024, _bytesPerStream - offset);
+                StreamWriteResult result = connection.WriteStream(id, PatternSlice(id, offset, length));
                 offset += result.BytesWritten;
                 if (result.BytesWritten < length)
                 {
@@ -111,16 +135,19 @@ internal sealed class BulkTransfer
             return;
         }
 
-        long offset = _received.GetValueOrDefault(id);
+        if (!_received.TryGetValue(id, out long offset))
+        {
+            _received[id] = 0;
+            MaxConcurrentReceiving = Math.Max(MaxConcurrentReceiving, _received.Count - _finishedReceiving.Count);
+        }
+
         while (true)
         {
             StreamReadResult result = connection.ReadStream(id, _readBuffer, now);
-            for (int i = 0; i < result.BytesRead; i++)
+            if (result.BytesRead > 0 && !_readBuffer.AsSpan(0, result.BytesRead).SequenceEqual(PatternSlice(id, offset, result.BytesRead)) && Error is null)
             {
-                if (_readBuffer[i] != PatternByte(id, offset + i) && Error is null)
-                {
-                    Error = $"Stream {id}: byte {offset + i} is 0x{_readBuffer[i]:x2}, expected 0x{PatternByte(id, offset + i):x2}.";
-                }
+                int at = _readBuffer.AsSpan(0, result.BytesRead).CommonPrefixLength(PatternSlice(id, offset, result.BytesRead));
+                Error = $"Stream {id}: byte {offset + at} is 0x{_readBuffer[at]:x2}, expected 0x{PatternByte(id, offset + at):x2}.";
             }
 
             offset += result.BytesRead;

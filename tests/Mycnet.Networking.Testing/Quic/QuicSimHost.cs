@@ -20,10 +20,13 @@ internal sealed class QuicSimHost : ISimulatedNode
     private readonly byte[] _responseBuffer = new byte[2048];
     private int _nextPoll;
 
+    private readonly EndpointConfig _config;
+
     public QuicSimHost(string name, EndpointConfig config, IPEndPoint address)
     {
         Name = name;
         Address = address;
+        _config = config;
         Endpoint = new Endpoint(config);
     }
 
@@ -31,7 +34,7 @@ internal sealed class QuicSimHost : ISimulatedNode
 
     public IPEndPoint Address { get; }
 
-    public Endpoint Endpoint { get; }
+    public Endpoint Endpoint { get; private set; }
 
     /// <summary>Every connection the host has had, including terminated ones.</summary>
     public IReadOnlyList<Connection> Connections => _connections;
@@ -48,9 +51,18 @@ internal sealed class QuicSimHost : ISimulatedNode
     /// <summary>Stateless responses (Version Negotiation, Retry, stateless reset) sent.</summary>
     public int StatelessResponses { get; private set; }
 
-    public Connection Connect(Instant now, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote)
+    /// <summary>Loses every connection's state, as a crashed and restarted process would (same configuration and reset key).</summary>
+    public void Restart()
     {
-        Connection connection = Endpoint.Connect(now, settings, tls, Address, remote);
+        Endpoint.Dispose();
+        Endpoint = new Endpoint(_config);
+        _connections.Clear();
+        _responses.Clear();
+    }
+
+    public Connection Connect(Instant now, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote, IConnectionTracer? tracer = null)
+    {
+        Connection connection = Endpoint.Connect(now, settings, tls, Address, remote, tracer);
         _connections.Add(connection);
         Activity?.Invoke(connection, now);
         return connection;

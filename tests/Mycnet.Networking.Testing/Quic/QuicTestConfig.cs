@@ -21,8 +21,9 @@ internal static class QuicTestConfig
         TrustedRoots = TestCertificates.TrustedRoots,
     };
 
-    public static EndpointConfig Server(int seed, TransportSettings? transport = null, bool requireRetry = false, TlsServerOptions? tls = null) => new()
+    public static EndpointConfig Server(int seed, TransportSettings? transport = null, bool requireRetry = false, TlsServerOptions? tls = null, byte[]? resetKey = null) => new()
     {
+        StatelessResetKey = resetKey ?? default(ReadOnlyMemory<byte>),
         ServerTransport = transport ?? new TransportSettings(),
         ServerTls = tls ?? ServerTls(),
         RequireRetry = requireRetry,

@@ -44,6 +44,13 @@ internal sealed partial class Connection
         return _streams.Read(streamId, destination, now, rtt);
     }
 
+    /// <summary>
+    /// Whether a read of the stream would return something now: bytes, the end of the stream or the
+    /// peer's reset. False for a stream without a receiving part or one no longer tracked. A driver
+    /// uses it for zero-byte reads, which wait for data without consuming any.
+    /// </summary>
+    public bool IsStreamReadable(ulong streamId) => _streams.IsReadable(streamId);
+
     /// <summary>Command: abandons the receiving side of a stream (STOP_SENDING).</summary>
     public void StopReading(ulong streamId, ulong errorCode)
     {
@@ -97,6 +104,7 @@ internal sealed partial class Connection
             return false;
         }
 
+        _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: true);
         _events.Enqueue(ConnectionEvent.Of(ConnectionEventKind.KeyUpdated));
         return true;
     }

@@ -38,6 +38,17 @@ internal sealed partial class Connection
         EnterClosing(now, applicationErrorCode, 0, isApplication: true, reason);
     }
 
+    /// <summary>
+    /// Command: closes the connection with a transport error code (CONNECTION_CLOSE type 0x1c), for
+    /// the driver's own reasons: CONNECTION_REFUSED when a listener stops accepting or its backlog
+    /// is full (RFC 9000 §20.1). Like a locally detected error, it raises a Closed event.
+    /// </summary>
+    public void CloseWithTransportError(Instant now, TransportErrorCode code, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        CloseWithError(now, code, 0, reason);
+    }
+
     /// <summary>Closes because of a transport error this side detected.</summary>
     private void CloseWithError(Instant now, TransportErrorCode code, ulong frameType, string reason)
     {

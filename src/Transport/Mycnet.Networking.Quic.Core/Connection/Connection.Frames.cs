@@ -12,7 +12,10 @@ namespace Mycnet.Networking.Quic.Core;
 /// </content>
 internal sealed partial class Connection
 {
-    private readonly PacketNumberRange[] _ackRangeScratch = new PacketNumberRange[1024];
+    // One scratch array per thread, not per connection: a connection is driven by one thread at a
+    // time and uses it only inside OnAckFrame, so thousands of idle connections do not each hold 16 KiB.
+    [ThreadStatic]
+    private static PacketNumberRange[]? s_ackRangeScratch;
 
     private FrameSummary ProcessFrames(Instant now, EncryptionLevel level, PacketType packetType, ConnectionId packetDcid, QuicPath path, ReadOnlySpan<byte> payload)
     {
@@ -241,21 +244,22 @@ internal sealed partial class Connection
 
     private void OnAckFrame(Instant now, PacketNumberSpace space, QuicPath path, in AckFrame ack)
     {
+        PacketNumberRange[] scratch = s_ackRangeScratch ??= new PacketNumberRange[1024];
         int count = 0;
         foreach (PacketNumberRange range in ack.GetRanges())
         {
-            if (count == _ackRangeScratch.Length)
+            if (count == scratch.Length)
             {
                 break; // The oldest ranges beyond our scratch are ignored; they were long since acknowledged or lost.
             }
 
-            _ackRangeScratch[count++] = range;
+            scratch[count++] = range;
         }
 
         int exponent = (int)(_peerParameters?.AckDelayExponent ?? TransportParameters.DefaultAckDelayExponent);
         TimeSpan ackDelay = space == PacketNumberSpace.ApplicationData ? ack.GetAckDelay(exponent) : TimeSpan.Zero;
         _lossTime = now;
-        _recovery.Loss.OnAckReceived(space, _ackRangeScratch.AsSpan(0, count), ackDelay, ack.Ecn, now, this);
+        _recovery.Loss.OnAckReceived(space, scratch.AsSpan(0, count), ackDelay, ack.Ecn, now, this);
         _tracer.OnMetricsUpdated(now, _recovery.Rtt, _recovery.Congestion.CongestionWindow, _recovery.Congestion.BytesInFlight);
         _ = path;
     }

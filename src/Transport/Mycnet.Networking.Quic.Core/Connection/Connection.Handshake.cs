@@ -193,6 +193,7 @@ internal sealed partial class Connection
         }
 
         _peerParameters = peer;
+        _tracer.OnParametersSet(now, isLocal: false, peer);
 
         // §10.1: the effective idle timeout is the smaller of the two non-zero values.
         TimeSpan? peerIdle = peer.GetMaxIdleTimeout();

@@ -227,13 +227,8 @@ internal sealed partial class Connection
                 continue;
             }
 
-            PacketSpaceState space = Space(PacketNumberSpace.ApplicationData);
-            ulong packetNumber = space.NextPacketNumber;
-            SentPacketTracker tracker = _recovery.Loss.GetSpace(PacketNumberSpace.ApplicationData);
-            int pnLength = PacketNumber.GetEncodedLength(packetNumber, tracker.HasLargestAcked ? tracker.LargestAcked : null);
-            ConnectionId dcid = _peerCids.Current;
             var writer = new WireWriter(buffer[..(budget - CipherSuiteInfo.TagLength)]);
-            int pnOffset = ShortHeader.Write(ref writer, dcid.Span, false, _keys.OneRtt.KeyPhase, PacketNumber.Truncate(packetNumber, pnLength), pnLength);
+            (ulong packetNumber, int pnOffset, int pnLength) = WriteStandaloneShortHeader(ref writer);
             int headerLength = writer.Position;
             int frameCount = 0;
             while (path.TryPeekResponse(out ulong response) && writer.Remaining >= PathResponseFrame.EncodedLength)
@@ -253,7 +248,6 @@ internal sealed partial class Connection
             writer.WriteZeros(writer.Remaining);
             int payloadLength = writer.Position - headerLength;
             var packet = new PendingPacket(PacketNumberSpace.ApplicationData, PacketType.OneRtt, packetNumber, 0, headerLength + payloadLength + CipherSuiteInfo.TagLength, headerLength, payloadLength, pnOffset, pnLength, -1, 0, frameCount, AckEliciting: true);
-            space.NextPacketNumber = packetNumber + 1;
             SealPacket(now, buffer, in packet, markEct0: false);
             path.BytesSent += packet.Length;
             _bytesSent += packet.Length;

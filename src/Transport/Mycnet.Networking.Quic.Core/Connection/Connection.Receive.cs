@@ -54,6 +54,15 @@ internal sealed partial class Connection
             }
         }
 
+        // A failed decryption overwrites the packet in place, so keep the candidate stateless reset
+        // token (the last 16 bytes, RFC 9000 §10.3.1) before anything is decrypted.
+        Span<byte> resetCandidate = stackalloc byte[StatelessResetToken.Length];
+        bool mayBeReset = datagram.Length >= StatelessReset.MinimumLength && (datagram[0] & 0x80) == 0;
+        if (mayBeReset)
+        {
+            datagram[^StatelessResetToken.Length..].CopyTo(resetCandidate);
+        }
+
         var reader = new CoalescedPacketReader(datagram, _localCids.IsZeroLength ? 0 : _settings.LocalConnectionIdLength);
         bool anyAuthenticated = false;
         bool anyPacket = false;
@@ -69,7 +78,7 @@ internal sealed partial class Connection
             }
         }
 
-        if (!anyAuthenticated && anyPacket && IsStatelessReset(datagram))
+        if (!anyAuthenticated && anyPacket && mayBeReset && _peerCids.IsStatelessReset(resetCandidate))
         {
             OnStatelessReset(now);
         }
@@ -121,20 +130,12 @@ internal sealed partial class Connection
             return PacketOutcome.Buffered;
         }
 
-        if (!IsServer && level == EncryptionLevel.Initial)
+        if (!IsServer && level == EncryptionLevel.Initial &&
+            _receivedServerPacket && !header.SourceConnectionId.SequenceEqual(_peerCids.Current.Span) && !_handshakeComplete)
         {
-            // §17.2.2: a server's Initial carries no token. §7.2: after the first server Initial the
-            // client ignores packets whose Source Connection ID differs.
-            if (!header.Token.IsEmpty)
-            {
-                throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, "A server Initial packet carries a token.");
-            }
-
-            if (_receivedServerPacket && !header.SourceConnectionId.SequenceEqual(_peerCids.Current.Span) && !_handshakeComplete)
-            {
-                _tracer.OnPacketDropped(now, packet.Length, "scid_changed");
-                return PacketOutcome.Dropped;
-            }
+            // §7.2: after the first server Initial the client ignores packets whose Source Connection ID differs.
+            _tracer.OnPacketDropped(now, packet.Length, "scid_changed");
+            return PacketOutcome.Dropped;
         }
 
         // Remove header protection, decode the packet number, then decrypt (RFC 9001 §5.4, §5.3).
@@ -147,6 +148,7 @@ internal sealed partial class Connection
         if (level == EncryptionLevel.OneRtt)
         {
             OneRttKeySet keys = _keys.OneRtt!;
+            long keyUpdates = keys.KeyUpdateCount;
             if (!keys.TryRemoveHeaderProtection(packet, header.PacketNumberOffset, out pnLength, out truncated))
             {
                 _tracer.OnPacketDropped(now, packet.Length, "header_protection");
@@ -160,6 +162,11 @@ internal sealed partial class Connection
                 _tracer.OnPacketDropped(now, packet.Length, "decryption_failure");
                 CheckIntegrityLimit();
                 return PacketOutcome.Failed;
+            }
+
+            if (keys.KeyUpdateCount != keyUpdates)
+            {
+                _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: false);
             }
         }
         else
@@ -187,6 +194,13 @@ internal sealed partial class Connection
             throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, "Reserved header bits are not zero.");
         }
 
+        // §17.2.2: a server's Initial carries no token. Checked after authentication, so that a
+        // corrupted or forged datagram is dropped rather than closing the connection.
+        if (!IsServer && level == EncryptionLevel.Initial && !header.Token.IsEmpty)
+        {
+            throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, "A server Initial packet carries a token.");
+        }
+
         if (space.Received.IsDuplicate(packetNumber))
         {
             _tracer.OnPacketDropped(now, packet.Length, "duplicate");
@@ -194,13 +208,25 @@ internal sealed partial class Connection
         }
 
         _packetsReceived++;
-        _tracer.OnPacketReceived(now, spaceId, packetNumber, packet.Length);
+        _tracer.OnPacketReceived(now, spaceId, packetNumber, packet.Length, packet[..headerLength], packet.Slice(headerLength, plaintextLength));
 
         if (!IsServer && !_receivedServerPacket)
         {
             // §7.2: the server's Source Connection ID becomes our Destination Connection ID.
             _receivedServerPacket = true;
             _peerCids.SetHandshakeId(new ConnectionId(header.SourceConnectionId));
+        }
+        else if (IsServer && !_receivedClientPacket && level == EncryptionLevel.Initial)
+        {
+            // §7.2: our Destination Connection ID is the Source Connection ID of the client's
+            // Initial. The endpoint created this connection from a datagram's header before any
+            // packet could be authenticated, so take it from the first Initial that is: a corrupted
+            // or forged Initial that raced the client's must not decide it (§7.3 would then fail).
+            _receivedClientPacket = true;
+            if (!header.SourceConnectionId.SequenceEqual(_peerCids.Current.Span))
+            {
+                _peerCids.SetHandshakeId(new ConnectionId(header.SourceConnectionId));
+            }
         }
 
         if (IsServer && level == EncryptionLevel.Handshake)
@@ -282,17 +308,8 @@ internal sealed partial class Connection
         Space(PacketNumberSpace.Initial).CryptoSend.RequeueAll();
     }
 
-    private bool IsStatelessReset(ReadOnlySpan<byte> datagram)
-    {
-        // RFC 9000 §10.3.1: a datagram that fails to decrypt and ends in a known token. Only a
-        // short-header-looking datagram can be one.
-        if (datagram.Length < StatelessReset.MinimumLength || (datagram[0] & 0x80) != 0)
-        {
-            return false;
-        }
-
-        return StatelessReset.TryGetToken(datagram, out ReadOnlySpan<byte> token) && _peerCids.IsStatelessReset(token);
-    }
+    /// <summary>Whether <paramref name="token"/> is the stateless reset token of one of the peer's connection IDs (for the endpoint's routing of resets).</summary>
+    public bool IsPeerStatelessResetToken(ReadOnlySpan<byte> token) => _peerCids.IsStatelessReset(token);
 
     private void OnStatelessReset(Instant now)
     {
@@ -309,6 +326,9 @@ internal sealed partial class Connection
             throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, "Too many packets failed authentication (RFC 9001 §6.6).");
         }
     }
+
+    // Server: whether a client Initial has been authenticated (its SCID is then our DCID).
+    private bool _receivedClientPacket;
 
     private enum PacketOutcome
     {

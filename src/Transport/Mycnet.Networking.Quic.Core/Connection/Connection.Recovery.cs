@@ -16,6 +16,11 @@ internal sealed partial class Connection
             _keys.OneRtt?.OnPacketAcknowledged(packet.PacketNumber);
         }
 
+        if (packet.IsPathMtuProbe)
+        {
+            OnMtuProbeAcked(packet.Size);
+        }
+
         foreach (ref readonly SentFrame frame in frames)
         {
             switch (frame.Kind)
@@ -29,16 +34,7 @@ internal sealed partial class Connection
                 case SentFrameKind.Stream:
                     _streams.OnStreamDataAcked(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
                     break;
-                case SentFrameKind.ResetStream:
-                case SentFrameKind.StopSending:
-                case SentFrameKind.MaxData:
-                case SentFrameKind.MaxStreamData:
-                case SentFrameKind.MaxStreamsBidi:
-                case SentFrameKind.MaxStreamsUni:
-                case SentFrameKind.DataBlocked:
-                case SentFrameKind.StreamDataBlocked:
-                case SentFrameKind.StreamsBlockedBidi:
-                case SentFrameKind.StreamsBlockedUni:
+                case var kind when IsStreamControlFrame(kind):
                     _streams.OnControlFrameAcked(FromSentFrame(in frame));
                     break;
                 case SentFrameKind.RetireConnectionId:
@@ -51,7 +47,12 @@ internal sealed partial class Connection
     void ISentPacketSink.OnPacketLost(PacketNumberSpace space, in SentPacket packet, ReadOnlySpan<SentFrame> frames)
     {
         _packetsLost++;
-        _tracer.OnPacketLost(_lossTime, space, packet.PacketNumber, packet.Size);
+        _tracer.OnPacketLost(_lossTime, space, packet.PacketNumber, packet.Size, frames);
+        if (packet.IsPathMtuProbe)
+        {
+            OnMtuProbeLost(packet.Size);
+        }
+
         if (Space(space).IsDiscarded)
         {
             return;
@@ -67,16 +68,7 @@ internal sealed partial class Connection
                 case SentFrameKind.Stream:
                     _streams.OnStreamDataLost(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
                     break;
-                case SentFrameKind.ResetStream:
-                case SentFrameKind.StopSending:
-                case SentFrameKind.MaxData:
-                case SentFrameKind.MaxStreamData:
-                case SentFrameKind.MaxStreamsBidi:
-                case SentFrameKind.MaxStreamsUni:
-                case SentFrameKind.DataBlocked:
-                case SentFrameKind.StreamDataBlocked:
-                case SentFrameKind.StreamsBlockedBidi:
-                case SentFrameKind.StreamsBlockedUni:
+                case var kind when IsStreamControlFrame(kind):
                     _streams.OnControlFrameLost(FromSentFrame(in frame));
                     break;
                 case SentFrameKind.HandshakeDone:
@@ -105,4 +97,10 @@ internal sealed partial class Connection
     }
 
     private Instant _lossTime;
+
+    /// <summary>Frames the stream manager owns (flow control and stream state), retransmitted by it.</summary>
+    private static bool IsStreamControlFrame(SentFrameKind kind) => kind is
+        SentFrameKind.ResetStream or SentFrameKind.StopSending or SentFrameKind.MaxData or SentFrameKind.MaxStreamData or
+        SentFrameKind.MaxStreamsBidi or SentFrameKind.MaxStreamsUni or SentFrameKind.DataBlocked or
+        SentFrameKind.StreamDataBlocked or SentFrameKind.StreamsBlockedBidi or SentFrameKind.StreamsBlockedUni;
 }

@@ -42,7 +42,7 @@ internal sealed partial class Connection
                 return TryPollCloseTransmit(now, buffer, out transmit);
         }
 
-        if (TryPollCandidatePathTransmit(now, buffer, out transmit))
+        if (TryPollCandidatePathTransmit(now, buffer, out transmit) || TryPollMtuProbe(now, buffer, out transmit))
         {
             return true;
         }
@@ -272,6 +272,12 @@ internal sealed partial class Connection
         if (next > now)
         {
             _pacingDeadline = Instant.Min(_pacingDeadline, next);
+            if (HasAckElicitingData(spaceId, path, probes: 0))
+            {
+                // Held back by the pacer, not short of data: the window is in use (RFC 9002 §7.8).
+                _recovery.Congestion.OnPacingLimited();
+            }
+
             return false;
         }
 
@@ -503,6 +509,21 @@ internal sealed partial class Connection
         _ => StreamControlFrame.StreamsBlocked(StreamDirection.Unidirectional, frame.Value),
     };
 
+    /// <summary>
+    /// Starts a standalone 1-RTT packet (path probes, MTU probes): takes the next packet number and
+    /// writes the short header into <paramref name="writer"/>.
+    /// </summary>
+    private (ulong PacketNumber, int PnOffset, int PnLength) WriteStandaloneShortHeader(ref WireWriter writer)
+    {
+        PacketSpaceState space = Space(PacketNumberSpace.ApplicationData);
+        ulong packetNumber = space.NextPacketNumber++;
+        SentPacketTracker tracker = _recovery.Loss.GetSpace(PacketNumberSpace.ApplicationData);
+        int pnLength = PacketNumber.GetEncodedLength(packetNumber, tracker.HasLargestAcked ? tracker.LargestAcked : null);
+        ConnectionId dcid = _peerCids.Current;
+        int pnOffset = ShortHeader.Write(ref writer, dcid.Span, false, _keys.OneRtt!.KeyPhase, PacketNumber.Truncate(packetNumber, pnLength), pnLength);
+        return (packetNumber, pnOffset, pnLength);
+    }
+
     /// <summary>Fills in the Length field, encrypts the payload and applies header protection; records the packet as sent.</summary>
     private void SealPacket(Instant now, Span<byte> room, in PendingPacket p, bool markEct0)
     {
@@ -517,9 +538,16 @@ internal sealed partial class Connection
             OneRttKeySet keys = _keys.OneRtt!;
             keys.EncryptPayload(packet, p.HeaderLength, p.PayloadLength, p.PacketNumber);
             keys.ApplyHeaderProtection(packet, p.PnOffset, p.PnLength);
-            if (keys.IsConfidentialityLimitNear && !keys.TryInitiateKeyUpdate(now) && keys.IsConfidentialityLimitReached)
+            if (keys.IsConfidentialityLimitNear)
             {
-                throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, "The AEAD confidentiality limit was reached (RFC 9001 §6.6).");
+                if (keys.TryInitiateKeyUpdate(now))
+                {
+                    _tracer.OnKeyUpdated(now, keys.KeyUpdateCount, isLocal: true);
+                }
+                else if (keys.IsConfidentialityLimitReached)
+                {
+                    throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, "The AEAD confidentiality limit was reached (RFC 9001 §6.6).");
+                }
             }
         }
         else
@@ -544,6 +572,11 @@ internal sealed partial class Connection
         if (p.Space == PacketNumberSpace.ApplicationData && _keys.OneRtt!.KeyPhase)
         {
             flags |= SentPacketFlags.KeyPhase;
+        }
+
+        if (p.IsMtuProbe)
+        {
+            flags |= SentPacketFlags.PathMtuProbe;
         }
 
         ReadOnlySpan<SentFrame> frames = _sentFrames.AsSpan(p.FrameStart, p.FrameCount);
@@ -589,5 +622,6 @@ internal sealed partial class Connection
         int LengthOffset,
         int FrameStart,
         int FrameCount,
-        bool AckEliciting);
+        bool AckEliciting,
+        bool IsMtuProbe = false);
 }

@@ -25,7 +25,7 @@ internal sealed partial class Connection
         Instant deadline = Instant.Min(_idleDeadline, _handshakeDeadline);
         deadline = Instant.Min(deadline, _recovery.Loss.Deadline);
         deadline = Instant.Min(deadline, _pacingDeadline);
-        deadline = Instant.Min(deadline, _keepAliveDeadline);
+        deadline = Instant.Min(deadline, KeepAliveDeadline);
         for (int i = 0; i < _spaces.Length; i++)
         {
             PacketSpaceState space = _spaces[i];
@@ -86,7 +86,7 @@ internal sealed partial class Connection
             return;
         }
 
-        if (now >= _handshakeDeadline && !_handshakeComplete)
+        if (now >= _handshakeDeadline && !_handshakeConfirmed)
         {
             _closeInfo = new ConnectionCloseInfo(CloseReason.HandshakeTimeout, false, (ulong)TransportErrorCode.ConnectionRefused, 0, "The handshake did not complete within the handshake timeout.");
             _events.Enqueue(ConnectionEvent.Of(ConnectionEventKind.Closed));
@@ -113,25 +113,18 @@ internal sealed partial class Connection
 
         _keys.OneRtt?.HandleTimeout(now);
 
-        if (now >= _keepAliveDeadline)
+        if (now >= KeepAliveDeadline)
         {
             Space(PacketNumberSpace.ApplicationData).PingPending = true;
-            _keepAliveDeadline = Instant.MaxValue;
         }
 
         HandlePathTimeouts(now);
-        UpdateKeepAlive();
     }
 
-    private void UpdateKeepAlive()
-    {
-        if (_settings.KeepAliveInterval is { } interval && _handshakeComplete && _state == ConnectionState.Established)
-        {
-            Instant next = _lastSendTime + interval;
-            if (!Space(PacketNumberSpace.ApplicationData).PingPending)
-            {
-                _keepAliveDeadline = next;
-            }
-        }
-    }
+    /// <summary>When a keep-alive PING is due: the interval after the last ack-eliciting packet we sent.</summary>
+    private Instant KeepAliveDeadline =>
+        _settings.KeepAliveInterval is { } interval && _handshakeComplete && _state == ConnectionState.Established &&
+        !Space(PacketNumberSpace.ApplicationData).PingPending
+            ? _lastSendTime + interval
+            : Instant.MaxValue;
 }

@@ -65,7 +65,6 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
     private Instant _handshakeDeadline;
     private Instant _closeDeadline = Instant.MaxValue;
     private Instant _lastSendTime;
-    private Instant _keepAliveDeadline = Instant.MaxValue;
     private Instant _pacingDeadline = Instant.MaxValue;
     private TimeSpan _effectiveIdleTimeout;
     private bool _handshakeComplete;
@@ -75,6 +74,7 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
     private bool _ackElicitingSentSinceReceive;
     private int _nextPathId;
     private PendingOneRttSecret? _pendingOneRtt;
+    private bool _closeTraced;
 
     // Client-only handshake state (RFC 9000 §7.2, §17.2.5).
     private ConnectionId _originalDestinationCid;
@@ -215,6 +215,7 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
 
         var connection = new Connection(isServer: false, settings, random, resetTokens, tracer, local, remote, localCid, initialDcid, now);
         connection._originalDestinationCid = initialDcid;
+        connection.TraceStarted(now);
         connection._keys.InstallInitial(initialDcid.Span, isClient: true);
         byte[] parameters = connection._localParameters.Encode(sentByServer: false);
         connection.InitializeTls(new TlsClientHandshake(tlsOptions.WithTransportParameters(parameters)));
@@ -254,6 +255,8 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
         {
             parameters.StatelessResetToken = connection._localCids.InitialResetToken;
         }
+
+        connection.TraceStarted(now);
 
         connection.InitializeTls(new TlsServerHandshake(tlsOptions.WithTransportParameters(parameters.Encode(sentByServer: true))));
         connection._tls.Start();
@@ -368,7 +371,19 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
         }
 
         _state = state;
+        if (state >= ConnectionState.Closing && _closeInfo is { } info && !_closeTraced)
+        {
+            _closeTraced = true;
+            _tracer.OnConnectionClosed(now, info);
+        }
+
         _tracer.OnStateChanged(now, state);
+    }
+
+    private void TraceStarted(Instant now)
+    {
+        _tracer.OnConnectionStarted(now, IsServer, _originalDestinationCid, _initialSourceCid, _peerCids.Current, _path.Local, _path.Remote);
+        _tracer.OnParametersSet(now, isLocal: true, _localParameters);
     }
 
     private PacketSpaceState Space(PacketNumberSpace space) => _spaces[(int)space];

@@ -23,6 +23,9 @@ internal sealed class CryptoReceiveBuffer
     /// <summary>Bytes handed to TLS so far.</summary>
     public ulong DeliveredOffset => _delivered;
 
+    /// <summary>The size of the reassembly window now allocated (at most <see cref="MaxBufferedBytes"/>).</summary>
+    public int BufferCapacity => _window.Length;
+
     /// <summary>Stores a CRYPTO frame's data.</summary>
     /// <exception cref="QuicProtocolException">The data reaches too far ahead (CRYPTO_BUFFER_EXCEEDED).</exception>
     public void Add(ulong offset, ReadOnlySpan<byte> data)

@@ -1,5 +1,6 @@
 using System.Net;
 using Mycnet.Networking.Quic.Core.Recovery;
+using Mycnet.Networking.Quic.Core.Wire;
 
 namespace Mycnet.Networking.Quic.Core;
 
@@ -33,6 +34,44 @@ internal interface IConnectionTracer
 
     /// <summary>The active path changed.</summary>
     void OnPathChanged(Instant now, IPEndPoint local, IPEndPoint remote);
+
+    // The members below have default bodies so that existing tracers keep compiling; the core
+    // calls these richer forms (qlog needs them), and the defaults forward to the plain ones.
+
+    /// <summary>
+    /// The connection was created. Called once, before any other member: the role, the client's
+    /// original Destination Connection ID, the handshake connection IDs (ours and the peer's) and
+    /// the first path.
+    /// </summary>
+    void OnConnectionStarted(Instant now, bool isServer, ConnectionId originalDestinationConnectionId, ConnectionId localConnectionId, ConnectionId peerConnectionId, IPEndPoint local, IPEndPoint remote)
+    {
+    }
+
+    /// <summary>
+    /// A packet was received and authenticated: its unprotected header bytes and its decrypted
+    /// payload (the frames), valid only during the call. The default forwards to the short form.
+    /// </summary>
+    void OnPacketReceived(Instant now, PacketNumberSpace space, ulong packetNumber, int size, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
+        OnPacketReceived(now, space, packetNumber, size);
+
+    /// <summary>A sent packet was declared lost, with the frames it carried. The default forwards to the short form.</summary>
+    void OnPacketLost(Instant now, PacketNumberSpace space, ulong packetNumber, int size, ReadOnlySpan<SentFrame> frames) =>
+        OnPacketLost(now, space, packetNumber, size);
+
+    /// <summary>Transport parameters took effect: ours at creation, the peer's when the handshake delivers them.</summary>
+    void OnParametersSet(Instant now, bool isLocal, TransportParameters parameters)
+    {
+    }
+
+    /// <summary>The 1-RTT keys moved to key phase <paramref name="keyPhase"/> (RFC 9001 §6), initiated by this side or by the peer.</summary>
+    void OnKeyUpdated(Instant now, long keyPhase, bool isLocal)
+    {
+    }
+
+    /// <summary>The connection started closing, draining or ended (once): who and why.</summary>
+    void OnConnectionClosed(Instant now, ConnectionCloseInfo info)
+    {
+    }
 }
 
 /// <summary>The tracer that records nothing.</summary>
@@ -73,6 +112,30 @@ internal sealed class NullConnectionTracer : IConnectionTracer
     }
 
     public void OnPathChanged(Instant now, IPEndPoint local, IPEndPoint remote)
+    {
+    }
+
+    public void OnConnectionStarted(Instant now, bool isServer, ConnectionId originalDestinationConnectionId, ConnectionId localConnectionId, ConnectionId peerConnectionId, IPEndPoint local, IPEndPoint remote)
+    {
+    }
+
+    public void OnPacketReceived(Instant now, PacketNumberSpace space, ulong packetNumber, int size, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+    }
+
+    public void OnPacketLost(Instant now, PacketNumberSpace space, ulong packetNumber, int size, ReadOnlySpan<SentFrame> frames)
+    {
+    }
+
+    public void OnParametersSet(Instant now, bool isLocal, TransportParameters parameters)
+    {
+    }
+
+    public void OnKeyUpdated(Instant now, long keyPhase, bool isLocal)
+    {
+    }
+
+    public void OnConnectionClosed(Instant now, ConnectionCloseInfo info)
     {
     }
 }

@@ -15,7 +15,7 @@ internal sealed class PathRecovery : IDisposable
     {
         Rtt = new RttEstimator(settings.InitialRtt);
         Congestion = CongestionControllerFactory.Create(settings.CongestionControl, maxDatagramSize);
-        Pacer = new Pacer(maxDatagramSize);
+        Pacer = new Pacer(maxDatagramSize, burstPackets: settings.PacingBurstPackets);
         Ecn = new EcnValidator(settings.EnableEcn);
         Loss = new LossDetector(Rtt, Congestion, Ecn, isServer, carriesHandshake);
     }

@@ -62,17 +62,17 @@ internal sealed class QuicPath
     /// <summary>When validation of this path gives up (RFC 9000 §8.2.4: 3×PTO).</summary>
     public Instant ValidationDeadline { get; set; } = Instant.MaxValue;
 
-    /// <summary>Path MTU discovery: the size being probed, 0 when none.</summary>
-    public int MtuProbeSize { get; set; }
+    /// <summary>Path MTU discovery: the largest size still believed possible (probes above it failed or exceed the limits).</summary>
+    public int MtuCeiling { get; set; }
 
-    /// <summary>Path MTU discovery: probes of <see cref="MtuProbeSize"/> lost so far.</summary>
+    /// <summary>Path MTU discovery: the ceiling failed once, so the search bisects.</summary>
+    public bool MtuSearching { get; set; }
+
+    /// <summary>Path MTU discovery: probes of the current size lost in a row.</summary>
     public int MtuProbeLosses { get; set; }
 
-    /// <summary>Path MTU discovery is finished on this path.</summary>
-    public bool MtuDiscoveryDone { get; set; }
-
-    /// <summary>An MTU probe is in flight.</summary>
-    public bool MtuProbeInFlight { get; set; }
+    /// <summary>Path MTU discovery: the size of the probe in flight, 0 when none.</summary>
+    public int MtuProbeInFlight { get; set; }
 
     /// <summary>Whether PATH_RESPONSE frames are waiting.</summary>
     public bool HasPendingResponses => _pendingResponses.Count > 0;

@@ -86,6 +86,14 @@ internal sealed class TransportSettings
     /// <summary>Packets of the same flight GSO may batch per transmit. Default 1 (no batching); drivers raise it when the OS offers UDP_SEGMENT.</summary>
     public int MaxSegmentsPerTransmit { get; set; } = 1;
 
+    /// <summary>
+    /// Maximum-size datagrams the pacer lets leave back to back (RFC 9002 §7.7). Default 10, the
+    /// initial window, as the RFC suggests; a driver that sends GSO batches raises it to the batch
+    /// size, since a batch leaves the host back to back anyway (§7.7 allows a larger limit where the
+    /// path absorbs it).
+    /// </summary>
+    public int PacingBurstPackets { get; set; } = Pacer.DefaultBurstPackets;
+
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -113,6 +121,7 @@ internal sealed class TransportSettings
         Require(InitialMaxDatagramSize is >= 1200 and <= 65527, nameof(InitialMaxDatagramSize), "must be between 1200 and 65527");
         Require(MaxDatagramSize >= InitialMaxDatagramSize && MaxDatagramSize <= 65527, nameof(MaxDatagramSize), "must be between InitialMaxDatagramSize and 65527");
         Require(MaxSegmentsPerTransmit is >= 1 and <= 64, nameof(MaxSegmentsPerTransmit), "must be between 1 and 64");
+        Require(PacingBurstPackets is >= 1 and <= 256, nameof(PacingBurstPackets), "must be between 1 and 256");
     }
 
     /// <summary>A copy that can be changed without affecting this one.</summary>

@@ -26,6 +26,7 @@ internal sealed class Endpoint : IDisposable
     private readonly Dictionary<ConnectionId, Connection> _byConnectionId = [];
     private readonly Dictionary<IPEndPoint, Connection> _byRemoteAddress = [];
     private readonly Dictionary<Connection, List<ConnectionId>> _routes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<IPEndPoint, List<Connection>> _byPeer = [];
     private readonly StatelessResetTokenGenerator _resetTokens;
     private readonly AddressValidationTokens _tokens;
     private readonly List<ConnectionId> _scratchIds = [];
@@ -60,6 +61,7 @@ internal sealed class Endpoint : IDisposable
         }
 
         Register(connection, connection.InitialSourceConnectionId);
+        AddPeer(connection, remote);
         SyncRouting(connection);
         return connection;
     }
@@ -89,6 +91,19 @@ internal sealed class Endpoint : IDisposable
         if (isLong)
         {
             return HandleUnroutedLongHeader(now, local, remote, datagram, ecn, header, response);
+        }
+
+        // RFC 9000 §10.3.1: a stateless reset cannot be routed by its (random) DCID; it is
+        // recognised by its last 16 bytes matching a token of a connection to that peer.
+        if (datagram.Length >= StatelessReset.MinimumLength && _byPeer.TryGetValue(remote, out List<Connection>? candidates))
+        {
+            foreach (Connection candidate in candidates)
+            {
+                if (candidate.IsPeerStatelessResetToken(datagram[^StatelessResetToken.Length..]))
+                {
+                    return new EndpointResult(EndpointResultKind.Routed, candidate, default);
+                }
+            }
         }
 
         return TrySendStatelessReset(now, local, remote, datagram.Length, dcid, response);
@@ -134,6 +149,15 @@ internal sealed class Endpoint : IDisposable
         if (_byRemoteAddress.TryGetValue(connection.RemoteEndPoint, out Connection? byAddress) && byAddress == connection)
         {
             _byRemoteAddress.Remove(connection.RemoteEndPoint);
+        }
+
+        foreach ((IPEndPoint peer, List<Connection> list) in _byPeer)
+        {
+            if (list.Remove(connection) && list.Count == 0)
+            {
+                _byPeer.Remove(peer);
+                break;
+            }
         }
     }
 
@@ -210,6 +234,7 @@ internal sealed class Endpoint : IDisposable
         Connection connection = Connection.CreateServer(_config.ServerTransport, _config.ServerTls, in context, local, remote, now, _config.Random, _resetTokens, tracer);
         _routes[connection] = [];
         Register(connection, localCid);
+        AddPeer(connection, remote);
 
         // Packets the client sends before it learns our CID carry its chosen DCID.
         Register(connection, initialDcid);
@@ -287,6 +312,17 @@ internal sealed class Endpoint : IDisposable
         _resetTokens.Compute(dcid.Span, tokenBytes);
         int written = StatelessReset.Write(response, unpredictable, new StatelessResetToken(tokenBytes));
         return new EndpointResult(EndpointResultKind.Response, null, new Transmit(local, remote, written, written, EcnCodepoint.NotEct));
+    }
+
+    private void AddPeer(Connection connection, IPEndPoint remote)
+    {
+        if (!_byPeer.TryGetValue(remote, out List<Connection>? list))
+        {
+            list = [];
+            _byPeer[remote] = list;
+        }
+
+        list.Add(connection);
     }
 
     private void Register(Connection connection, ConnectionId id)

@@ -140,9 +140,10 @@ internal sealed class RttEstimator
             ackDelay = maxAckDelay;
         }
 
-        // §5.3: never subtract the ack delay below min_rtt.
+        // §5.3: never subtract the ack delay below min_rtt. (latest_rtt >= min_rtt here; the peer's
+        // ack delay can be as large as TimeSpan.MaxValue before confirmation, so do not add it.)
         TimeSpan adjusted = latestRtt;
-        if (latestRtt >= MinRtt + ackDelay)
+        if (latestRtt - MinRtt >= ackDelay)
         {
             adjusted = latestRtt - ackDelay;
         }

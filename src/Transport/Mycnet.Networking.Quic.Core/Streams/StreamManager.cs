@@ -126,6 +126,11 @@ internal sealed partial class StreamManager
     public ReceiveStreamState? GetReceiveState(ulong streamId) =>
         _streams.TryGetValue(streamId, out StreamEntry? e) && e.Receive is { } r ? r.State : null;
 
+    /// <summary>Whether a read would return bytes, the end of the stream or a reset now (false for unknown streams and send-only ones).</summary>
+    public bool IsReadable(ulong streamId) =>
+        _streams.TryGetValue(streamId, out StreamEntry? e) && e.Receive is { IsAbandoned: false } r &&
+        (r.ReadableBytes > 0 || r.State is ReceiveStreamState.DataRecvd or ReceiveStreamState.DataRead or ReceiveStreamState.ResetRecvd or ReceiveStreamState.ResetRead);
+
     /// <summary>The stream's entry, for diagnostics and tests.</summary>
     internal bool TryGetStream(ulong streamId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StreamEntry? entry) =>
         _streams.TryGetValue(streamId, out entry);

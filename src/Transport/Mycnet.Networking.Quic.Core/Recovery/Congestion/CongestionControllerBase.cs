@@ -78,16 +78,21 @@ internal abstract class CongestionControllerBase : ICongestionController
 
     public void OnApplicationLimited()
     {
-        if (BytesInFlight < CongestionWindow)
+        // Only when a full-sized packet would still have fitted.
+        if (BytesInFlight + MaxDatagramSize <= CongestionWindow)
         {
             IsApplicationLimited = true;
         }
     }
 
+    public void OnPacingLimited() => IsApplicationLimited = false;
+
     public void OnPacketSent(Instant now, int bytes)
     {
         BytesInFlight += bytes;
-        if (BytesInFlight >= CongestionWindow)
+
+        // The window is full once no further full-sized packet fits (the sizes rarely add up to it exactly).
+        if (BytesInFlight + MaxDatagramSize > CongestionWindow)
         {
             IsApplicationLimited = false;
         }

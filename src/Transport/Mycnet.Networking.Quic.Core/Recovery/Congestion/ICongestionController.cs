@@ -55,6 +55,12 @@ internal interface ICongestionController
     /// </summary>
     void OnApplicationLimited();
 
+    /// <summary>
+    /// The sender has data but the pacer holds it back: the window is in use (RFC 9002 §7.8 counts
+    /// pacing-limited as not under-utilized), so growth resumes if it was suspended.
+    /// </summary>
+    void OnPacingLimited();
+
     /// <summary>An in-flight packet was sent.</summary>
     void OnPacketSent(Instant now, int bytes);
 

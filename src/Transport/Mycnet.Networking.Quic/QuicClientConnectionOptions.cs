@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Mycnet.Networking.Quic;
+
+/// <summary>Settings of an outgoing connection (<see cref="QuicConnection.ConnectAsync"/>).</summary>
+/// <remarks>
+/// Certificate validation is always on: the server's chain must lead to <see cref="TrustedRootCertificates"/>
+/// (or the system store) and match <see cref="TargetHost"/>, unless <see cref="RemoteCertificateValidationCallback"/>
+/// decides otherwise.
+/// </remarks>
+public sealed class QuicClientConnectionOptions : QuicConnectionOptions
+{
+    /// <summary>
+    /// Required: the server, an <see cref="IPEndPoint"/> or a <see cref="DnsEndPoint"/>. "localhost"
+    /// resolves to the loopback address of <see cref="LocalEndPoint"/>'s family (IPv4 by default)
+    /// without a lookup; other names go to the system resolver.
+    /// </summary>
+    public EndPoint? RemoteEndPoint { get; set; }
+
+    /// <summary>The local address and port to bind; null binds an ephemeral port on the wildcard address of the server's family.</summary>
+    public IPEndPoint? LocalEndPoint { get; set; }
+
+    /// <summary>
+    /// The name the server's certificate must match and that is sent as SNI (an IP address literal is
+    /// matched against the certificate's IP addresses and not sent). Default: the host of a
+    /// <see cref="DnsEndPoint"/>, or the address of an <see cref="IPEndPoint"/>.
+    /// </summary>
+    public string? TargetHost { get; set; }
+
+    /// <summary>Required: the application protocols (ALPN, RFC 9001 §8.1) offered, in preference order.</summary>
+    public List<SslApplicationProtocol> ApplicationProtocols { get; set; } = [];
+
+    /// <summary>The roots the server's chain may lead to; null (the default) trusts the system store.</summary>
+    public X509Certificate2Collection? TrustedRootCertificates { get; set; }
+
+    /// <summary>Revocation checking of the server's chain. Default <see cref="X509RevocationMode.NoCheck"/>: the engine never downloads CRLs or OCSP responses.</summary>
+    public X509RevocationMode CertificateRevocationCheckMode { get; set; } = X509RevocationMode.NoCheck;
+
+    /// <summary>Called with the result of validating the server's certificate; returns true to accept. Null accepts exactly the certificates that validate.</summary>
+    public QuicCertificateValidationCallback? RemoteCertificateValidationCallback { get; set; }
+
+    /// <summary>The certificate (with its private key) presented when the server asks for one; null presents none.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>Intermediate certificates sent after <see cref="ClientCertificate"/>.</summary>
+    public X509Certificate2Collection? ClientCertificateChain { get; set; }
+
+    /// <summary>Kernel batching of the connection's socket. Default <see cref="QuicUdpOffload.Auto"/>.</summary>
+    public QuicUdpOffload UdpOffload { get; set; } = QuicUdpOffload.Auto;
+
+    /// <summary>A private copy, so changes after the call cannot affect the connection.</summary>
+    internal QuicClientConnectionOptions Snapshot()
+    {
+        var copy = (QuicClientConnectionOptions)MemberwiseClone();
+        copy.ApplicationProtocols = ApplicationProtocols is null ? null! : [.. ApplicationProtocols];
+        return copy;
+    }
+}
