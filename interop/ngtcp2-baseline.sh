@@ -37,7 +37,11 @@ WORK="$(mktemp -d /tmp/mycnet-ngtcp2-baseline.XXXXXX)"
 NS="" SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && { kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; }
-  [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
+  if [ -n "$NS" ]; then
+    # Anything still in the namespace this script created was started by it.
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+    ip netns del "$NS" 2>/dev/null
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -50,6 +54,8 @@ else
   PORT=$(( 20000 + RANDOM % 40000 ))
 fi
 in_ns() { if [ -n "$NS" ]; then ip netns exec "$NS" "$@"; else "$@"; fi }
+# For the background server: exec, so that $! is gtlsserver itself and the cleanup's SIGTERM reaches it.
+exec_in_ns() { if [ -n "$NS" ]; then exec ip netns exec "$NS" "$@"; else exec "$@"; fi }
 
 # A throw-away certificate (gtlsclient does not validate it): from the interop peer's certs command
 # (BCL only) when it is built, else from openssl.
@@ -62,7 +68,7 @@ else
     || { echo "no certificate: build the interop peer or install openssl" >&2; exit 1; }
 fi
 
-in_ns "$GTLSSERVER" -q 127.0.0.1 "$PORT" "$WORK/key.pem" "$WORK/cert.pem" -d "$WORK" --max-dyn-length="$BYTES" >"$WORK/server.log" 2>&1 &
+exec_in_ns "$GTLSSERVER" -q 127.0.0.1 "$PORT" "$WORK/key.pem" "$WORK/cert.pem" -d "$WORK" --max-dyn-length="$BYTES" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do in_ns ss -Hlnu "sport = :$PORT" | grep -q . && break; sleep 0.1; done
 

@@ -177,6 +177,9 @@ teardown_namespace() {
 
 in_ns() { if [ -n "$NS" ]; then ip netns exec "$NS" "$@"; else "$@"; fi }
 
+# For background jobs: exec, so that $! is the process itself (and SIGTERM reaches it), not a subshell.
+exec_in_ns() { if [ -n "$NS" ]; then exec ip netns exec "$NS" "$@"; else exec "$@"; fi }
+
 wait_listening() { # $1 = port, $2 = pid
   for _ in $(seq 1 200); do
     kill -0 "$2" 2>/dev/null || return 1
@@ -211,12 +214,12 @@ start_server() {
     local args=("$addr" "$PORT" "$CERTS/server.key" "$CERTS/server-chain.pem" -d "$WWW" --no-quic-dump --no-http-dump)
     [ $retry -eq 1 ] && args+=(-V)
     [ $chacha -eq 1 ] && args+=("--ciphers=$NGTCP2_CHACHA")
-    in_ns "$GTLSSERVER" "${args[@]}" >"$logf" 2>&1 &
+    exec_in_ns "$GTLSSERVER" "${args[@]}" >"$logf" 2>&1 &
   else
     local args=(server --listen "$addr" --port "$PORT" --cert "$CERTS/server-chain.pem" --key "$CERTS/server.key" --root "$WWW" --verbose)
     [ $retry -eq 1 ] && args+=(--retry)
     [ $chacha -eq 1 ] && args+=(--cipher ChaCha20Poly1305)
-    in_ns env SSLKEYLOGFILE="$(dirname "$logf")/server.keys" dotnet "$DLL" "${args[@]}" >"$logf" 2>&1 &
+    exec_in_ns env SSLKEYLOGFILE="$(dirname "$logf")/server.keys" dotnet "$DLL" "${args[@]}" >"$logf" 2>&1 &
   fi
   local pid=$!
   STARTED+=("$pid")
