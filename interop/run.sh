@@ -261,17 +261,20 @@ run_client() {
 # ---------------------------------------------------------------- checks
 
 FAIL_WHY=""
-fail() { FAIL_WHY="$*"; return 1; }
+fail() { FAIL_WHY="${FAIL_WHY:+$FAIL_WHY; }$*"; return 1; }
 
 check_downloads() { # $1 = download dir, then names
   local dl="$1"; shift
-  local bad=0 missing=0 name
+  local bad=0 missing=0 name first=""
   for name in "$@"; do
     if [ ! -f "$dl/$name" ]; then missing=$((missing + 1)); continue; fi
-    [ "$(sha256sum <"$dl/$name")" = "$(sha256sum <"$WWW/$name")" ] || bad=$((bad + 1))
+    if [ "$(sha256sum <"$dl/$name")" != "$(sha256sum <"$WWW/$name")" ]; then
+      bad=$((bad + 1))
+      [ -n "$first" ] || first="$name: $(stat -c %s "$dl/$name") of $(stat -c %s "$WWW/$name") bytes"
+    fi
   done
   [ $missing -eq 0 ] || fail "$missing of $# files not downloaded" || return 1
-  [ $bad -eq 0 ] || fail "$bad of $# files have the wrong SHA-256" || return 1
+  [ $bad -eq 0 ] || fail "$bad of $# files have the wrong SHA-256 (first: $first)" || return 1
 }
 
 require_log() { # $1 = log, $2 = extended regex, $3 = what it proves
@@ -336,32 +339,32 @@ run_cell() { # $1 = role, $2 = case
       # Every one of the 20 connections fetched hello.bin intact (each overwrote the last download).
       if [ "$client_impl" = ours ]; then
         [ "$(grep -c " 200 /hello.bin" "$dir/client.log")" -eq 20 ] && [ "$(grep -c "$(sha256sum <"$WWW/hello.bin" | cut -d' ' -f1) 1024 200 /hello.bin" "$dir/client.log")" -eq 20 ] \
-          || { ok=0; FAIL_WHY="$(grep -c " 200 /hello.bin" "$dir/client.log") of 20 connections fetched hello.bin intact"; }
+          || { ok=0; fail "$(grep -c " 200 /hello.bin" "$dir/client.log") of 20 connections fetched hello.bin intact"; }
       else
-        [ "$(grep -c "Negotiated ALPN is h3" "$dir/client.log")" -ge 20 ] || { ok=0; FAIL_WHY="$(grep -c "Negotiated ALPN is h3" "$dir/client.log") of 20 handshakes completed"; }
+        [ "$(grep -c "Negotiated ALPN is h3" "$dir/client.log")" -ge 20 ] || { ok=0; fail "$(grep -c "Negotiated ALPN is h3" "$dir/client.log") of 20 handshakes completed"; }
       fi
     fi
-    [ $ok -eq 1 ] && { check_downloads "$dir/download" "${names[@]}" || ok=0; }
-    [ $ok -eq 1 ] && [ $client_rc -ne 0 ] && { ok=0; FAIL_WHY="the $client_impl client exited with $client_rc"; }
-    [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "Negotiated ALPN is h3" "ngtcp2 did not complete a handshake with ALPN h3" || ok=0; }
+    check_downloads "$dir/download" "${names[@]}" || ok=0
+    [ $client_rc -ne 0 ] && { ok=0; fail "the $client_impl client exited with $client_rc"; }
+    { require_log "$ngtcp2_log" "Negotiated ALPN is h3" "ngtcp2 did not complete a handshake with ALPN h3" || ok=0; }
     case "$case" in
       keyupdate)
-        [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "pkt rx .*type=1RTT k=1" "ngtcp2 received no packet in the updated key phase" || ok=0; }
-        [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "pkt tx .*type=1RTT k=1" "ngtcp2 sent no packet in the updated key phase" || ok=0; } ;;
+        { require_log "$ngtcp2_log" "pkt rx .*type=1RTT k=1" "ngtcp2 received no packet in the updated key phase" || ok=0; }
+        { require_log "$ngtcp2_log" "pkt tx .*type=1RTT k=1" "ngtcp2 sent no packet in the updated key phase" || ok=0; } ;;
       chacha20)
-        [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "Negotiated cipher suite is CHACHA20-POLY1305" "the cipher suite was not ChaCha20-Poly1305" || ok=0; } ;;
+        { require_log "$ngtcp2_log" "Negotiated cipher suite is CHACHA20-POLY1305" "the cipher suite was not ChaCha20-Poly1305" || ok=0; } ;;
       retry)
         if [ "$role" = server ]; then
-          [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "pkt rx .*type=Retry" "ngtcp2's client received no Retry" || ok=0; }
+          { require_log "$ngtcp2_log" "pkt rx .*type=Retry" "ngtcp2's client received no Retry" || ok=0; }
         else
-          [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "^Sending Retry packet" "ngtcp2's server sent no Retry" || ok=0; }
-          [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "^Verifying Retry token" "the client did not return the Retry token" || ok=0; }
+          { require_log "$ngtcp2_log" "^Sending Retry packet" "ngtcp2's server sent no Retry" || ok=0; }
+          { require_log "$ngtcp2_log" "^Verifying Retry token" "the client did not return the Retry token" || ok=0; }
         fi ;;
       rebind)
-        [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "Local address is now" "ngtcp2's client did not rebind" || ok=0; }
-        [ $ok -eq 1 ] && { require_log "$ngtcp2_log" "frm rx .*PATH_CHALLENGE" "the server did not validate the client's new path (no PATH_CHALLENGE)" || ok=0; } ;;
+        { require_log "$ngtcp2_log" "Local address is now" "ngtcp2's client did not rebind" || ok=0; }
+        { require_log "$ngtcp2_log" "frm rx .*PATH_CHALLENGE" "the server did not validate the client's new path (no PATH_CHALLENGE)" || ok=0; } ;;
       transferloss|handshakeloss)
-        [ -n "$counters" ] && [[ "$counters" != *"packets 0"* ]] || { ok=0; FAIL_WHY="nftables dropped nothing ($counters)"; } ;;
+        [ -n "$counters" ] && [[ "$counters" != *"packets 0"* ]] || { ok=0; fail "nftables dropped nothing ($counters)"; } ;;
     esac
   fi
 
