@@ -87,7 +87,7 @@ public sealed class QuicConnection : IAsyncDisposable
             ?? (snapshot.RemoteEndPoint is DnsEndPoint dns && !IPAddress.TryParse(dns.Host, out _) ? dns.Host : Unmap(remote)!.Address.ToString());
 
         var connection = new QuicConnection { _targetHostName = targetHost };
-        EndpointDriver endpoint = EndpointDriver.CreateClient(bindTo, snapshot.UdpOffload, snapshot.TimeProvider);
+        EndpointDriver endpoint = EndpointDriver.CreateClient(bindTo, snapshot.UdpOffload, snapshot.TimeProvider, snapshot.SocketFactory);
         ConnectionDriver driver;
         try
         {
@@ -172,6 +172,26 @@ public sealed class QuicConnection : IAsyncDisposable
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static (state, token) => ((DatagramSendRequest)state!).Cancel(token), request);
         _driver.PostInline(request);
         await request.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a PING (RFC 9000 §19.2) and completes when the peer acknowledges it, with the round
+    /// trip time; a lost PING is sent again. Useful to test that a path and the peer are alive.
+    /// </summary>
+    /// <exception cref="QuicException">The connection closed before the PING was acknowledged.</exception>
+    public async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (_driver.CloseException is { } closed)
+        {
+            throw closed;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new PingRequest();
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static (state, token) => ((PingRequest)state!).Cancel(token), request);
+        _driver.PostInline(request);
+        return await request.Task.ConfigureAwait(false);
     }
 
     /// <summary>Waits for the next datagram from the peer (RFC 9221). Unread datagrams beyond 128 are dropped, oldest first.</summary>

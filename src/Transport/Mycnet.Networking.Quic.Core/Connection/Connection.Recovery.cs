@@ -14,6 +14,12 @@ internal sealed partial class Connection
         if (space == PacketNumberSpace.ApplicationData)
         {
             _keys.OneRtt?.OnPacketAcknowledged(packet.PacketNumber);
+            if (packet.PacketNumber == _pingPacketNumber)
+            {
+                _pingPacketNumber = null;
+                _pingsRequested = 0;
+                _events.Enqueue(ConnectionEvent.Of(ConnectionEventKind.PingAcknowledged));
+            }
         }
 
         if (packet.IsPathMtuProbe)
@@ -56,6 +62,13 @@ internal sealed partial class Connection
         if (Space(space).IsDiscarded)
         {
             return;
+        }
+
+        if (space == PacketNumberSpace.ApplicationData && packet.PacketNumber == _pingPacketNumber)
+        {
+            // The packet answering a PING request was lost: send another.
+            _pingPacketNumber = null;
+            Space(space).PingPending = true;
         }
 
         foreach (ref readonly SentFrame frame in frames)

@@ -579,6 +579,12 @@ internal sealed partial class Connection
             flags |= SentPacketFlags.PathMtuProbe;
         }
 
+        if (p.AckEliciting && p.Space == PacketNumberSpace.ApplicationData && _pingsRequested > 0 && _pingPacketNumber is null)
+        {
+            // The first ack-eliciting packet after a PING request answers it when acknowledged.
+            _pingPacketNumber = p.PacketNumber;
+        }
+
         ReadOnlySpan<SentFrame> frames = _sentFrames.AsSpan(p.FrameStart, p.FrameCount);
         _recovery.Loss.OnPacketSent(p.Space, p.PacketNumber, now, p.Length, flags, frames);
         if (p.AckEliciting && p.Space == PacketNumberSpace.ApplicationData)

@@ -36,6 +36,9 @@ internal enum ConnectionEventKind
     /// <summary>Path validation failed and the path was abandoned.</summary>
     PathFailed,
 
+    /// <summary>A packet sent for <see cref="Connection.Ping"/> was acknowledged (every PING requested before it is answered).</summary>
+    PingAcknowledged,
+
     /// <summary>1-RTT keys were updated (either side initiated).</summary>
     KeyUpdated,
 
