@@ -226,6 +226,19 @@ public sealed class QuicConnection : IAsyncDisposable
         await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts a 1-RTT key update (RFC 9001 §6.1); false while one is not allowed yet (the handshake
+    /// is not confirmed, or the previous update is not acknowledged). Internal: used by the interop
+    /// peer's key-update case.
+    /// </summary>
+    internal async ValueTask<bool> TryInitiateKeyUpdateAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var request = new KeyUpdateRequest();
+        _driver.PostInline(request);
+        return await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A snapshot of the connection's counters and current path (as of its worker's last pass).</summary>
     public QuicConnectionStatistics GetStatistics()
     {
