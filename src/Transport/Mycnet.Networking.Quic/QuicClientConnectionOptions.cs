@@ -50,6 +50,15 @@ public sealed class QuicClientConnectionOptions : QuicConnectionOptions
     /// <summary>Kernel batching of the connection's socket. Default <see cref="QuicUdpOffload.Auto"/>.</summary>
     public QuicUdpOffload UdpOffload { get; set; } = QuicUdpOffload.Auto;
 
+    /// <summary>
+    /// Creates the connection's UDP socket instead of the SDK, given the address family: for a
+    /// socket bound to a network device (SO_BINDTODEVICE) or created inside another network
+    /// namespace, as a multi-homed host needs. The SDK then sets its options and binds it to
+    /// <see cref="LocalEndPoint"/> (or an ephemeral port) unless it is already bound, and owns it.
+    /// Default null: the SDK creates the socket.
+    /// </summary>
+    public Func<System.Net.Sockets.AddressFamily, System.Net.Sockets.Socket>? SocketFactory { get; set; }
+
     /// <summary>A private copy, so changes after the call cannot affect the connection.</summary>
     internal QuicClientConnectionOptions Snapshot()
     {

@@ -87,7 +87,7 @@ public sealed class QuicConnection : IAsyncDisposable
             ?? (snapshot.RemoteEndPoint is DnsEndPoint dns && !IPAddress.TryParse(dns.Host, out _) ? dns.Host : Unmap(remote)!.Address.ToString());
 
         var connection = new QuicConnection { _targetHostName = targetHost };
-        EndpointDriver endpoint = EndpointDriver.CreateClient(bindTo, snapshot.UdpOffload, snapshot.TimeProvider);
+        EndpointDriver endpoint = EndpointDriver.CreateClient(bindTo, snapshot.UdpOffload, snapshot.TimeProvider, snapshot.SocketFactory);
         ConnectionDriver driver;
         try
         {
@@ -174,6 +174,27 @@ public sealed class QuicConnection : IAsyncDisposable
         await request.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends a PING (RFC 9000 §19.2) and completes when the peer acknowledges it, with the round
+    /// trip time less the acknowledgment delay the peer reported (RFC 9002 §5.3); a lost PING is
+    /// sent again. Useful to test that a path and the peer are alive.
+    /// </summary>
+    /// <exception cref="QuicException">The connection closed before the PING was acknowledged.</exception>
+    public async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (_driver.CloseException is { } closed)
+        {
+            throw closed;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new PingRequest();
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static (state, token) => ((PingRequest)state!).Cancel(token), request);
+        _driver.PostInline(request);
+        return await request.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Waits for the next datagram from the peer (RFC 9221). Unread datagrams beyond 128 are dropped, oldest first.</summary>
     /// <exception cref="InvalidOperationException"><see cref="QuicConnectionOptions.DatagramReceiveEnabled"/> is false.</exception>
     public ValueTask<ReadOnlyMemory<byte>> ReceiveDatagramAsync(CancellationToken cancellationToken = default)
@@ -203,6 +224,19 @@ public sealed class QuicConnection : IAsyncDisposable
         var request = new CloseRequest(errorCode);
         _driver.PostInline(request);
         await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a 1-RTT key update (RFC 9001 §6.1); false while one is not allowed yet (the handshake
+    /// is not confirmed, or the previous update is not acknowledged). Internal: used by the interop
+    /// peer's key-update case.
+    /// </summary>
+    internal async ValueTask<bool> TryInitiateKeyUpdateAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var request = new KeyUpdateRequest();
+        _driver.PostInline(request);
+        return await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A snapshot of the connection's counters and current path (as of its worker's last pass).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using Mycnet.Networking.Quic.Core;
+using Mycnet.Networking.Quic.Diagnostics;
 using Mycnet.Networking.Quic.Driver;
 using Mycnet.Networking.Quic.Tracing;
 
@@ -30,7 +31,14 @@ public sealed class QuicListener : IAsyncDisposable
         _sink = new ListenerSink(server, options.ListenBacklog);
         _endpoint = EndpointDriver.CreateListener(options.ListenEndPoint!, options.UdpOffload, socket => CreateEndpointConfig(options, socket.MaxSegmentsPerSend), _sink, server.TimeProvider);
         LocalEndPoint = _endpoint.Socket.LocalEndPoint;
+        _logger = DiagnosticsRegistry.Logger(server);
+        if (_logger is not null)
+        {
+            QuicLog.ListenerStarted(_logger, LocalEndPoint, string.Join(",", options.ApplicationProtocols.Select(static p => p.ToString())));
+        }
     }
+
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
 
     /// <summary>Whether QUIC listeners are available: always, the managed engine needs nothing from the platform.</summary>
     public static bool IsSupported => true;
@@ -91,6 +99,10 @@ public sealed class QuicListener : IAsyncDisposable
         }
 
         await Task.WhenAll(refusals).ConfigureAwait(false);
+        if (_logger is not null)
+        {
+            QuicLog.ListenerStopped(_logger, LocalEndPoint, _sink.AcceptedCount);
+        }
     }
 
     /// <inheritdoc/>
@@ -115,6 +127,7 @@ public sealed class QuicListener : IAsyncDisposable
         private readonly int _backlog;
         private int _backlogUsed;
         private bool _stopped;
+        private long _acceptedCount;
 
         public ListenerSink(QuicServerConnectionOptions options, int backlog)
         {
@@ -140,8 +153,12 @@ public sealed class QuicListener : IAsyncDisposable
             }
         }
 
+        /// <summary>Connections handed to the application so far.</summary>
+        public long AcceptedCount => Interlocked.Read(ref _acceptedCount);
+
         public void ReleaseBacklog()
         {
+            Interlocked.Increment(ref _acceptedCount);
             lock (_gate)
             {
                 _backlogUsed--;

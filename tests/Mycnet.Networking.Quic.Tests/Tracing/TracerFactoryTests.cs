@@ -22,7 +22,9 @@ public sealed class TracerFactoryTests
         Assert.Equal(2, factory.Tracers.Count);
         RecordingTracer clientTracer = Assert.Single(factory.Tracers, t => !t.Context.IsServer);
         RecordingTracer serverTracer = Assert.Single(factory.Tracers, t => t.Context.IsServer);
-        Assert.Equal(clientTracer.Context.OriginalDestinationConnectionId, serverTracer.Context.OriginalDestinationConnectionId);
+        // A client's original DCID is chosen inside the core, so it arrives with the first trace event.
+        Assert.Equal(clientTracer.StartedOriginalDcid, serverTracer.Context.OriginalDestinationConnectionId);
+        Assert.Equal(serverTracer.StartedOriginalDcid, serverTracer.Context.OriginalDestinationConnectionId);
         Assert.True(clientTracer.PacketsSent > 0 && clientTracer.PacketsReceived > 0);
         Assert.True(serverTracer.PacketsSent > 0 && serverTracer.PacketsReceived > 0);
         Assert.Contains(ConnectionState.Established, clientTracer.States);
@@ -46,6 +48,11 @@ public sealed class TracerFactoryTests
         public ConnectionTracerContext Context { get; } = context;
 
         public int PacketsSent { get; private set; }
+
+        public ConnectionId StartedOriginalDcid { get; private set; }
+
+        public void OnConnectionStarted(Instant now, bool isServer, ConnectionId originalDestinationConnectionId, ConnectionId localConnectionId, ConnectionId peerConnectionId, IPEndPoint local, IPEndPoint remote) =>
+            StartedOriginalDcid = originalDestinationConnectionId;
 
         public int PacketsReceived { get; private set; }
 

@@ -117,10 +117,14 @@ internal sealed class BulkTransfer
         }
     }
 
+    /// <summary>Every event kind the server connection reported, in order.</summary>
+    public List<ConnectionEventKind> ServerEvents { get; } = [];
+
     private void OnServerActivity(Connection connection, Instant now)
     {
         while (connection.TryPollEvent(out ConnectionEvent e))
         {
+            ServerEvents.Add(e.Kind);
             if (e.Kind is ConnectionEventKind.StreamOpened or ConnectionEventKind.StreamReadable)
             {
                 ReadStream(connection, (ulong)e.StreamId, now);

@@ -60,6 +60,13 @@ internal sealed class QuicSimHost : ISimulatedNode
         _responses.Clear();
     }
 
+    /// <summary>
+    /// Bytes the engine allocated on this thread inside its inputs and outputs for routed datagrams,
+    /// timeouts and transmits (not the simulated network's own, nor the application's), so
+    /// allocation tests can pin the engine alone.
+    /// </summary>
+    public long EngineAllocatedBytes { get; set; }
+
     public Connection Connect(Instant now, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote, IConnectionTracer? tracer = null)
     {
         Connection connection = Endpoint.Connect(now, settings, tls, Address, remote, tracer);
@@ -73,11 +80,13 @@ internal sealed class QuicSimHost : ISimulatedNode
         datagram.CopyTo(_receiveBuffer);
         Span<byte> data = _receiveBuffer.AsSpan(0, datagram.Length);
         DatagramReceived?.Invoke(now, remote, _receiveBuffer.AsMemory(0, datagram.Length).ToArray());
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         EndpointResult result = Endpoint.HandleDatagram(now, local, remote, data, ecn, _responseBuffer);
         switch (result.Kind)
         {
             case EndpointResultKind.Routed:
                 result.Connection!.HandleDatagram(now, local, remote, data, ecn);
+                EngineAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 AfterInput(result.Connection, now);
                 break;
             case EndpointResultKind.Accepted:
@@ -101,7 +110,9 @@ internal sealed class QuicSimHost : ISimulatedNode
             Connection connection = _connections[i];
             if (connection.State != ConnectionState.Terminated && connection.GetNextDeadline() <= now)
             {
+                long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 connection.HandleTimeout(now);
+                EngineAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 AfterInput(connection, now);
             }
         }
@@ -125,7 +136,10 @@ internal sealed class QuicSimHost : ISimulatedNode
                 continue;
             }
 
-            if (connection.TryPollTransmit(now, buffer, out Transmit t))
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            bool polled = connection.TryPollTransmit(now, buffer, out Transmit t);
+            EngineAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            if (polled)
             {
                 _nextPoll = (_nextPoll + i + 1) % count;
                 transmit = new SimTransmit(t.Local, t.Remote, t.Length, t.Ecn, t.SegmentSize < t.Length ? t.SegmentSize : 0);

@@ -87,6 +87,10 @@ public sealed partial class BackhaulManager : IAsyncDisposable
         _random = dependencies.Random ?? new Random();
         _probes[BackhaulProbeNames.TcpConnect] = new TcpConnectProbe();
         _probes[BackhaulProbeNames.UdpEcho] = new UdpEchoProbe();
+        if (options.Probes.QuicPing is { } quicPing)
+        {
+            _probes[BackhaulProbeNames.QuicPing] = new QuicPingProbe(quicPing);
+        }
         foreach (IBackhaulProbe probe in options.Probes.CustomProbes)
         {
             _probes[probe.Name] = probe;
@@ -310,6 +314,11 @@ public sealed partial class BackhaulManager : IAsyncDisposable
         // Rounds end quickly once cancelled, and a scan in progress finishes; a switch in flight is
         // allowed to finish (or roll back) so routing is never left half-switched.
         await Task.WhenAll(pending).ConfigureAwait(false);
+        if (_probes.GetValueOrDefault(BackhaulProbeNames.QuicPing) is QuicPingProbe quicProbe)
+        {
+            await quicProbe.DisposeAsync().ConfigureAwait(false); // the manager's own probe: its connections end with it
+        }
+
         Task? switching;
         lock (_gate)
         {

@@ -50,6 +50,9 @@ public sealed class BackhaulProbeOptions
     /// <summary>Jitter at or above which the interface is Degraded; null ignores jitter.</summary>
     public TimeSpan? DegradedJitter { get; init; }
 
+    /// <summary>Settings of the built-in <see cref="BackhaulProbeNames.QuicPing"/> probe; null leaves it unavailable.</summary>
+    public QuicPingProbeOptions? QuicPing { get; init; }
+
     internal void Validate()
     {
         BackhaulManagerOptions.RequireNotNull(Targets, "Probes.Targets");
@@ -60,6 +63,12 @@ public sealed class BackhaulProbeOptions
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal) { BackhaulProbeNames.TcpConnect, BackhaulProbeNames.UdpEcho };
+        if (QuicPing is not null)
+        {
+            QuicPing.Validate();
+            names.Add(BackhaulProbeNames.QuicPing);
+        }
+
         foreach (IBackhaulProbe? probe in CustomProbes)
         {
             if (probe is null || string.IsNullOrWhiteSpace(probe.Name))
@@ -78,6 +87,11 @@ public sealed class BackhaulProbeOptions
             if (target?.EndPoint is null || target.EndPoint.Port == 0)
             {
                 throw BackhaulManagerOptions.Invalid("Probes.Targets has an entry without an endpoint and port.");
+            }
+
+            if (string.Equals(target.Probe, BackhaulProbeNames.QuicPing, StringComparison.Ordinal) && QuicPing is null)
+            {
+                throw BackhaulManagerOptions.Invalid("Probes.Targets has a quic-ping target but Probes.QuicPing is not set (the probe needs an ALPN and trust settings).");
             }
 
             if (target.Probe is null || !names.Contains(target.Probe))

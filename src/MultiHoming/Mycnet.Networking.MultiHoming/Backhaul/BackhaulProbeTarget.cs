@@ -13,6 +13,9 @@ public sealed record BackhaulProbeTarget(string Probe, IPEndPoint EndPoint)
     /// <summary>A UDP echo probe to <paramref name="endPoint"/>.</summary>
     public static BackhaulProbeTarget UdpEcho(IPEndPoint endPoint) => new(BackhaulProbeNames.UdpEcho, endPoint);
 
+    /// <summary>A QUIC server to keep a connection to and ping (see <see cref="BackhaulProbeOptions.QuicPing"/>).</summary>
+    public static BackhaulProbeTarget QuicPing(IPEndPoint endPoint) => new(BackhaulProbeNames.QuicPing, endPoint);
+
     /// <inheritdoc />
     public override string ToString() => $"{Probe}:{EndPoint}";
 }

@@ -32,4 +32,7 @@ public static class BackhaulProbeNames
 
     /// <summary>A UDP datagram the target echoes back unchanged.</summary>
     public const string UdpEcho = "udp-echo";
+
+    /// <summary>A QUIC connection from the interface to the target, tested with PING frames (RFC 9000 §19.2); needs <see cref="BackhaulProbeOptions.QuicPing"/>.</summary>
+    public const string QuicPing = "quic-ping";
 }

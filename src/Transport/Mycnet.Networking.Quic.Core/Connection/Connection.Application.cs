@@ -112,8 +112,23 @@ internal sealed partial class Connection
     /// <summary>The number of 1-RTT key updates so far, either side initiating.</summary>
     public int KeyUpdateCount => (int)(_keys.OneRtt?.KeyUpdateCount ?? 0);
 
-    /// <summary>Command: sends a PING (an ack-eliciting packet) at the next opportunity.</summary>
-    public void Ping() => Space(_handshakeComplete ? PacketNumberSpace.ApplicationData : PacketNumberSpace.Initial).PingPending = true;
+    /// <summary>
+    /// Command: sends a PING (an ack-eliciting packet) at the next opportunity. After the handshake,
+    /// <see cref="ConnectionEventKind.PingAcknowledged"/> reports when a packet sent for it is
+    /// acknowledged (a lost one is replaced), which measures the path's round trip and liveness.
+    /// </summary>
+    public void Ping()
+    {
+        if (_handshakeComplete)
+        {
+            _pingsRequested++;
+            Space(PacketNumberSpace.ApplicationData).PingPending = true;
+        }
+        else
+        {
+            Space(PacketNumberSpace.Initial).PingPending = true;
+        }
+    }
 
     private void EnsureOpen()
     {

@@ -26,6 +26,9 @@ internal sealed partial class Connection
             LocalConnectionIds: _localCids.ActiveCount,
             CryptoReceiveBufferBytes: cryptoBytes);
     }
+
+    /// <summary>Bytes of stream buffer segments in use now (send and receive, all streams).</summary>
+    internal long StreamBufferBytes => _streams.AllocatedBufferBytes;
 }
 
 /// <summary>Sizes of a connection's queues and tables (see <see cref="Connection.GetFootprint"/>).</summary>

@@ -259,6 +259,7 @@ internal sealed partial class Connection
         int exponent = (int)(_peerParameters?.AckDelayExponent ?? TransportParameters.DefaultAckDelayExponent);
         TimeSpan ackDelay = space == PacketNumberSpace.ApplicationData ? ack.GetAckDelay(exponent) : TimeSpan.Zero;
         _lossTime = now;
+        _currentAckDelay = ackDelay;
         _recovery.Loss.OnAckReceived(space, scratch.AsSpan(0, count), ackDelay, ack.Ecn, now, this);
         _tracer.OnMetricsUpdated(now, _recovery.Rtt, _recovery.Congestion.CongestionWindow, _recovery.Congestion.BytesInFlight);
         _ = path;

@@ -14,6 +14,12 @@ internal sealed partial class Connection
         if (space == PacketNumberSpace.ApplicationData)
         {
             _keys.OneRtt?.OnPacketAcknowledged(packet.PacketNumber);
+            if (packet.PacketNumber == _pingPacketNumber)
+            {
+                _pingPacketNumber = null;
+                _pingsRequested = 0;
+                _events.Enqueue(new ConnectionEvent(ConnectionEventKind.PingAcknowledged, AckDelay: _currentAckDelay));
+            }
         }
 
         if (packet.IsPathMtuProbe)
@@ -58,6 +64,13 @@ internal sealed partial class Connection
             return;
         }
 
+        if (space == PacketNumberSpace.ApplicationData && packet.PacketNumber == _pingPacketNumber)
+        {
+            // The packet answering a PING request was lost: send another.
+            _pingPacketNumber = null;
+            Space(space).PingPending = true;
+        }
+
         foreach (ref readonly SentFrame frame in frames)
         {
             switch (frame.Kind)
@@ -97,6 +110,9 @@ internal sealed partial class Connection
     }
 
     private Instant _lossTime;
+
+    /// <summary>The ACK Delay of the ACK frame being processed (RFC 9000 §19.3), for PING round trips.</summary>
+    private TimeSpan _currentAckDelay;
 
     /// <summary>Frames the stream manager owns (flow control and stream state), retransmitted by it.</summary>
     private static bool IsStreamControlFrame(SentFrameKind kind) => kind is

@@ -19,9 +19,13 @@ internal sealed partial class Connection
     /// <summary>The most packets one datagram coalesces: one per packet number space.</summary>
     private const int MaxPacketsPerDatagram = 3;
 
+    /// <summary>The smallest amplification allowance worth a datagram on a new path (header, PATH_CHALLENGE, ACK, tag).</summary>
+    private const int MinShortDatagramBudget = 64;
+
     /// <summary>Frames recorded per packet for retransmission; a packet with more is closed early.</summary>
     private const int MaxFramesPerPacket = 64;
 
+    private bool _datagramCarriesPathFrame;
     private readonly PendingPacket[] _pendingPackets = new PendingPacket[MaxPacketsPerDatagram];
     private readonly SentFrame[] _sentFrames = new SentFrame[MaxPacketsPerDatagram * MaxFramesPerPacket];
     private readonly PacketNumberRange[] _ackScratch = new PacketNumberRange[ReceivedPacketTracker.DefaultMaxRanges];
@@ -89,14 +93,17 @@ internal sealed partial class Connection
     private int BuildDatagram(Instant now, QuicPath path, Span<byte> datagram, bool markEct0)
     {
         int budget = (int)Math.Min(datagram.Length, path.AmplificationBudget);
-        if (budget < MinInitialDatagramSize && !path.IsValidated)
+        if (budget < MinInitialDatagramSize && !path.IsValidated && (!_handshakeComplete || budget < MinShortDatagramBudget))
         {
-            // §8.1: blocked by the anti-amplification limit until the client sends more.
+            // §8.1: blocked by the anti-amplification limit until the peer sends more. During the
+            // handshake a datagram must be able to carry a padded Initial; after it, a new path may
+            // get smaller datagrams (§8.2.1: PATH_CHALLENGE is padded only as far as the limit allows).
             _recovery.Loss.SetAmplificationLimited(true, now);
             return 0;
         }
 
         Span<byte> room = datagram[..budget];
+        _datagramCarriesPathFrame = false;
         int position = 0;
         int packetCount = 0;
         int frameCount = 0;
@@ -140,11 +147,15 @@ internal sealed partial class Connection
         }
 
         // §14.1: a client pads every datagram with an Initial packet; a server pads those with
-        // ack-eliciting Initial packets. Padding goes at the end of the last packet.
-        if (hasInitial && (!IsServer || initialAckEliciting) && position < MinInitialDatagramSize)
+        // ack-eliciting Initial packets. §8.2.1, §8.2.2: datagrams with PATH_CHALLENGE or
+        // PATH_RESPONSE are padded too, as far as the amplification limit allows. Padding goes at
+        // the end of the last packet.
+        bool padInitial = hasInitial && (!IsServer || initialAckEliciting);
+        int padTo = Math.Min(MinInitialDatagramSize, room.Length);
+        if ((padInitial || _datagramCarriesPathFrame) && position < padTo)
         {
             ref PendingPacket last = ref _pendingPackets[packetCount - 1];
-            int padding = MinInitialDatagramSize - position;
+            int padding = padTo - position;
             room.Slice(last.Start + last.Length - CipherSuiteInfo.TagLength, padding).Clear();
             last = last with { PayloadLength = last.PayloadLength + padding, Length = last.Length + padding };
             position += padding;
@@ -388,6 +399,7 @@ internal sealed partial class Connection
             new PathResponseFrame(response).Write(ref writer);
             path.DequeueResponse();
             _sentFrames[frameCount++] = SentFrame.PathResponse(response);
+            _datagramCarriesPathFrame = true;
         }
 
         if (path.ChallengePending && path.ChallengeData is { } challenge && writer.Remaining >= PathChallengeFrame.EncodedLength)
@@ -395,6 +407,7 @@ internal sealed partial class Connection
             new PathChallengeFrame(challenge).Write(ref writer);
             path.ChallengePending = false;
             _sentFrames[frameCount++] = SentFrame.PathChallenge(challenge);
+            _datagramCarriesPathFrame = true;
         }
 
         // Connection IDs: NEW_CONNECTION_ID is at most 1 + 8 + 8 + 1 + 20 + 16 bytes.
@@ -577,6 +590,12 @@ internal sealed partial class Connection
         if (p.IsMtuProbe)
         {
             flags |= SentPacketFlags.PathMtuProbe;
+        }
+
+        if (p.AckEliciting && p.Space == PacketNumberSpace.ApplicationData && _pingsRequested > 0 && _pingPacketNumber is null)
+        {
+            // The first ack-eliciting packet after a PING request answers it when acknowledged.
+            _pingPacketNumber = p.PacketNumber;
         }
 
         ReadOnlySpan<SentFrame> frames = _sentFrames.AsSpan(p.FrameStart, p.FrameCount);

@@ -22,7 +22,7 @@ internal sealed partial class Connection
                 return _closeDeadline;
         }
 
-        Instant deadline = Instant.Min(_idleDeadline, _handshakeDeadline);
+        Instant deadline = Instant.Min(IdleDeadline, _handshakeDeadline);
         deadline = Instant.Min(deadline, _recovery.Loss.Deadline);
         deadline = Instant.Min(deadline, _pacingDeadline);
         deadline = Instant.Min(deadline, KeepAliveDeadline);
@@ -77,7 +77,7 @@ internal sealed partial class Connection
 
     private void HandleTimeoutCore(Instant now)
     {
-        if (now >= _idleDeadline)
+        if (now >= IdleDeadline)
         {
             // §10.1: the connection is silently closed and its state discarded.
             _closeInfo ??= new ConnectionCloseInfo(CloseReason.IdleTimeout, false, (ulong)TransportErrorCode.NoError, 0, "No packets within the idle timeout.");
@@ -120,6 +120,12 @@ internal sealed partial class Connection
 
         HandlePathTimeouts(now);
     }
+
+    /// <summary>
+    /// The idle timeout applies once the handshake is confirmed; before, the handshake timeout alone
+    /// decides, so a handshake through heavy loss (long PTO backoff) is not cut short by the idle timer.
+    /// </summary>
+    private Instant IdleDeadline => _handshakeConfirmed ? _idleDeadline : Instant.MaxValue;
 
     /// <summary>When a keep-alive PING is due: the interval after the last ack-eliciting packet we sent.</summary>
     private Instant KeepAliveDeadline =>

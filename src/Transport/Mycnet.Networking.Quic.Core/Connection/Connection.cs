@@ -74,6 +74,8 @@ internal sealed partial class Connection : ISentPacketSink, IDisposable
     private bool _ackElicitingSentSinceReceive;
     private int _nextPathId;
     private PendingOneRttSecret? _pendingOneRtt;
+    private int _pingsRequested;
+    private ulong? _pingPacketNumber;
     private bool _closeTraced;
 
     // Client-only handshake state (RFC 9000 §7.2, §17.2.5).

@@ -36,6 +36,9 @@ internal enum ConnectionEventKind
     /// <summary>Path validation failed and the path was abandoned.</summary>
     PathFailed,
 
+    /// <summary>A packet sent for <see cref="Connection.Ping"/> was acknowledged (every PING requested before it is answered); <see cref="ConnectionEvent.AckDelay"/> is the delay the peer reported in that ACK.</summary>
+    PingAcknowledged,
+
     /// <summary>1-RTT keys were updated (either side initiated).</summary>
     KeyUpdated,
 
@@ -47,7 +50,7 @@ internal enum ConnectionEventKind
 }
 
 /// <summary>An event from the connection.</summary>
-internal readonly record struct ConnectionEvent(ConnectionEventKind Kind, long StreamId = -1, ulong ErrorCode = 0, bool Bidirectional = false, int PathId = 0)
+internal readonly record struct ConnectionEvent(ConnectionEventKind Kind, long StreamId = -1, ulong ErrorCode = 0, bool Bidirectional = false, int PathId = 0, TimeSpan AckDelay = default)
 {
     public static ConnectionEvent Of(ConnectionEventKind kind) => new(kind);
 

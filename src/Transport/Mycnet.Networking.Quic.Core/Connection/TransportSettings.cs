@@ -14,7 +14,7 @@ internal sealed class TransportSettings
     /// <summary>Send a PING when nothing was sent for this long, keeping the connection and NAT bindings alive. Default: off.</summary>
     public TimeSpan? KeepAliveInterval { get; set; }
 
-    /// <summary>The handshake must complete within this time or the connection closes. Default 10 s.</summary>
+    /// <summary>The handshake must complete (and be confirmed) within this time or the connection closes; the idle timeout applies only after it. Default 10 s.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>initial_max_data: the connection-level receive window we start with. Default 1 MiB.</summary>

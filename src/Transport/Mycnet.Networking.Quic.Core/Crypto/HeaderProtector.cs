@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Mycnet.Networking.Quic.Core.Crypto;
@@ -11,10 +13,11 @@ namespace Mycnet.Networking.Quic.Core.Crypto;
 /// <remarks>
 /// The mask is AES-ECB of the sample for the AES suites (§5.4.3) and the first bytes of the
 /// ChaCha20 block for (key, counter = sample[0..4] little-endian, nonce = sample[4..16]) for
-/// ChaCha20-Poly1305 (§5.4.4). The AES single-block encryption uses an ECB
-/// <see cref="ICryptoTransform"/> created once: <c>Aes.EncryptEcb</c> allocates on every call,
-/// while <c>TransformBlock</c> on two arrays owned by this object allocates nothing, which is
-/// why the sample goes through <see cref="_aesInput"/>. The header protection key outlives key
+/// ChaCha20-Poly1305 (§5.4.4). The AES single-block encryption runs on AES-NI
+/// (<see cref="AesNiKeySchedule"/>, a few dozen cycles) where the CPU has it; otherwise on an ECB
+/// <see cref="ICryptoTransform"/> created once (a native call per packet): <c>Aes.EncryptEcb</c>
+/// allocates on every call, while <c>TransformBlock</c> on two arrays owned by this object
+/// allocates nothing, which is why the sample goes through <see cref="_aesInput"/>. The header protection key outlives key
 /// updates (§6.1), so 1-RTT key generations share one protector. One thread at a time.
 /// </remarks>
 internal sealed class HeaderProtector : IDisposable
@@ -28,6 +31,8 @@ internal sealed class HeaderProtector : IDisposable
     /// <summary>The mask length: one byte for the first byte and up to four packet number bytes.</summary>
     public const int MaskLength = 5;
 
+    private readonly bool _aesNi;
+    private AesNiKeySchedule _aesNiKey;
     private readonly Aes? _aes;
     private readonly ICryptoTransform? _ecb;
     private readonly byte[] _aesInput = [];
@@ -36,7 +41,10 @@ internal sealed class HeaderProtector : IDisposable
     private bool _disposed;
 
     /// <summary>Creates the protector of <paramref name="suite"/> with the header protection key <paramref name="hpKey"/>.</summary>
-    public HeaderProtector(CipherSuite suite, ReadOnlySpan<byte> hpKey)
+    /// <param name="suite">The cipher suite.</param>
+    /// <param name="hpKey">The header protection key ("quic hp").</param>
+    /// <param name="allowHardwareAes">False to use the BCL's AES even where AES-NI could run (tests compare the two).</param>
+    public HeaderProtector(CipherSuite suite, ReadOnlySpan<byte> hpKey, bool allowHardwareAes = true)
     {
         if (hpKey.Length != suite.HeaderProtectionKeyLength())
         {
@@ -47,6 +55,11 @@ internal sealed class HeaderProtector : IDisposable
         if (suite == CipherSuite.ChaCha20Poly1305Sha256)
         {
             _chachaKey = hpKey.ToArray();
+        }
+        else if (allowHardwareAes && AesGcmNi.IsSupported)
+        {
+            _aesNi = true;
+            _aesNiKey = new AesNiKeySchedule(hpKey);
         }
         else
         {
@@ -67,6 +80,7 @@ internal sealed class HeaderProtector : IDisposable
     public static int MinimumPacketLength(int pnOffset) => pnOffset + SampleOffset + SampleLength;
 
     /// <summary>Computes the 5-byte mask for a 16-byte <paramref name="sample"/> (RFC 9001 §5.4.3, §5.4.4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector code: see AesGcmNi.
     public void ComputeMask(ReadOnlySpan<byte> sample, Span<byte> mask)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -80,7 +94,15 @@ internal sealed class HeaderProtector : IDisposable
             throw new ArgumentException("A header protection mask has 5 bytes.", nameof(mask));
         }
 
-        if (_ecb is not null)
+        if (_aesNi)
+        {
+            // RFC 9001 §5.4.3: mask = AES-ECB(hp_key, sample).
+            Vector128<byte> block = _aesNiKey.EncryptBlock(Vector128.Create(sample));
+            Span<byte> output = stackalloc byte[SampleLength];
+            block.CopyTo(output);
+            output[..MaskLength].CopyTo(mask);
+        }
+        else if (_ecb is not null)
         {
             // RFC 9001 §5.4.3: mask = AES-ECB(hp_key, sample).
             sample.CopyTo(_aesInput);
@@ -169,6 +191,7 @@ internal sealed class HeaderProtector : IDisposable
         }
 
         _disposed = true;
+        _aesNiKey.Clear();
         _ecb?.Dispose();
         _aes?.Dispose();
         CryptographicOperations.ZeroMemory(_chachaKey);

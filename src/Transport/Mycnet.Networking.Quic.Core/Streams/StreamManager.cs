@@ -200,6 +200,7 @@ internal sealed partial class StreamManager
         _streams.Remove(entry.Id.Value);
         entry.Send?.Release();
         entry.Receive?.Release();
+        _pool.Trim(); // The spare segments of a finished burst go back to the GC.
         int d = (int)entry.Id.Direction;
         if (entry.IsLocal)
         {

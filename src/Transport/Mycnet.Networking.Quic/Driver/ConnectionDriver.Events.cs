@@ -138,12 +138,17 @@ internal sealed partial class ConnectionDriver
                     }
 
                     break;
+                case ConnectionEventKind.PingAcknowledged:
+                    OnPingAcknowledged(now, e.AckDelay);
+                    break;
                 case ConnectionEventKind.Closed:
                     OnClosed(_closeException ?? QuicErrorMapping.FromCloseInfo(Core.CloseInfo));
                     break;
             }
         }
     }
+
+    private string Role => IsServer ? "server" : "client";
 
     private void OnConnected()
     {
@@ -166,6 +171,12 @@ internal sealed partial class ConnectionDriver
 
         ServerName = Core.ServerName;
 
+        if (_logger is not null)
+        {
+            Diagnostics.QuicLog.ConnectionEstablished(
+                _logger, Role, Core.InitialSourceConnectionId.ToString(), Core.RemoteEndPoint, (Clock.Now - _startedAt).TotalMilliseconds, Core.ApplicationProtocol, Core.CipherSuite?.ToString());
+        }
+
         // Before anyone can see the connection: its datagram size and addresses are known now.
         TakeSnapshot();
         _connected.TrySetResult();
@@ -178,8 +189,22 @@ internal sealed partial class ConnectionDriver
     /// <summary>The connection is closing or closed: every waiter fails with <paramref name="exception"/>.</summary>
     private void OnClosed(QuicException exception)
     {
+        bool first = _closeException is null;
         _closeException ??= exception;
         exception = _closeException;
+        if (first && _logger is not null)
+        {
+            string reason = Core.CloseInfo?.ToString() ?? exception.Message;
+            if (_handshakeCompleted)
+            {
+                Diagnostics.QuicLog.ConnectionClosed(_logger, Role, Core.InitialSourceConnectionId.ToString(), Core.RemoteEndPoint, reason);
+            }
+            else
+            {
+                Diagnostics.QuicLog.HandshakeFailed(_logger, Role, Core.InitialSourceConnectionId.ToString(), Core.RemoteEndPoint, reason);
+            }
+        }
+
         if (!_connected.Task.IsCompleted)
         {
             _connected.TrySetException(exception);
@@ -197,6 +222,7 @@ internal sealed partial class ConnectionDriver
 
         FailOpenWaiters(exception);
         FailPendingDatagrams(exception);
+        FailPings(exception);
         _acceptedStreams.Writer.TryComplete(exception);
         _datagramsReceived.Writer.TryComplete(exception);
     }

@@ -11,6 +11,7 @@ internal sealed partial class ConnectionDriver
 {
     private readonly Queue<OpenStreamRequest>[] _openWaiters = [new(), new()];
     private readonly Queue<DatagramSendRequest> _pendingDatagrams = new();
+    private readonly List<PingRequest> _pings = [];
 
     /// <summary>Opens a stream now or queues the request until the peer allows one more.</summary>
     public void OpenStream(OpenStreamRequest request)
@@ -55,6 +56,41 @@ internal sealed partial class ConnectionDriver
         }
 
         _closeWaiters.Add(waiter);
+    }
+
+    /// <summary>Sends a PING; the request completes with the round trip when the core reports it acknowledged.</summary>
+    public void Ping(PingRequest request, Instant now)
+    {
+        if (_closeException is { } closed)
+        {
+            request.Fail(closed);
+            return;
+        }
+
+        request.Start(now);
+        _pings.Add(request);
+        Core.Ping();
+    }
+
+    /// <summary>The core's PING was acknowledged: every request made before it completes.</summary>
+    private void OnPingAcknowledged(Instant now, TimeSpan peerAckDelay)
+    {
+        foreach (PingRequest ping in _pings)
+        {
+            ping.Complete(now, peerAckDelay);
+        }
+
+        _pings.Clear();
+    }
+
+    private void FailPings(QuicException exception)
+    {
+        foreach (PingRequest ping in _pings)
+        {
+            ping.Fail(exception);
+        }
+
+        _pings.Clear();
     }
 
     /// <summary>Queues a datagram in the core, or keeps it until the core's queue has room.</summary>
@@ -219,6 +255,35 @@ internal sealed class DatagramSendRequest : IConnectionWork
     public void Execute(ConnectionDriver driver, Instant now) => driver.SendDatagram(this);
 
     public void Complete() => _completion.TrySetResult();
+
+    public void Cancel(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
+
+    public void Fail(Exception exception) => _completion.TrySetException(exception);
+}
+
+/// <summary>A PING sent for <see cref="QuicConnection.PingAsync"/>; completes with the round trip time.</summary>
+internal sealed class PingRequest : IConnectionWork
+{
+    private readonly TaskCompletionSource<TimeSpan> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Instant _sentAt;
+
+    public Task<TimeSpan> Task => _completion.Task;
+
+    public bool IsCompleted => _completion.Task.IsCompleted;
+
+    public void Execute(ConnectionDriver driver, Instant now) => driver.Ping(this, now);
+
+    public void Start(Instant now) => _sentAt = now;
+
+    /// <summary>
+    /// Completes with the round trip minus the delay the peer reported before acknowledging, as
+    /// RFC 9002 §5.3 adjusts RTT samples (kept whole when the delay exceeds the sample).
+    /// </summary>
+    public void Complete(Instant now, TimeSpan peerAckDelay)
+    {
+        TimeSpan elapsed = now - _sentAt;
+        _completion.TrySetResult(elapsed > peerAckDelay ? elapsed - peerAckDelay : elapsed);
+    }
 
     public void Cancel(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
 

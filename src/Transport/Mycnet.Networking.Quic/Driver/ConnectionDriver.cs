@@ -57,6 +57,8 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
 
     private long _sendCalls;
     private IPEndPoint? _lastLocal;
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
+    private readonly Instant _startedAt;
     private ITimer? _timer;
     private Instant _armedDeadline = Instant.MaxValue;
     private int _staleDeadlinePasses;
@@ -71,6 +73,8 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
         DefaultCloseErrorCode = options.DefaultCloseErrorCode;
         DatagramReceiveEnabled = options.DatagramReceiveEnabled;
         _datagramsReceived = CreateDatagramChannel();
+        _logger = Tracing.DiagnosticsRegistry.Logger(options);
+        _startedAt = Clock.Now;
     }
 
     public EndpointDriver Endpoint { get; }

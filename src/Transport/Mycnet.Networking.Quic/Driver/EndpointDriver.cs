@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Mycnet.Networking.Quic.Core;
 using Mycnet.Networking.Quic.Core.Tls;
 using Mycnet.Networking.Quic.Core.Wire;
@@ -81,9 +82,9 @@ internal sealed class EndpointDriver : IDatagramReceiver
     }
 
     /// <summary>Binds an outgoing connection's socket and starts receiving.</summary>
-    public static EndpointDriver CreateClient(IPEndPoint bindTo, QuicUdpOffload offload, TimeProvider timeProvider)
+    public static EndpointDriver CreateClient(IPEndPoint bindTo, QuicUdpOffload offload, TimeProvider timeProvider, Func<AddressFamily, Socket>? socketFactory = null)
     {
-        UdpSocket socket = UdpSocketFactory.Create(bindTo, offload, isListener: false);
+        UdpSocket socket = UdpSocketFactory.Create(bindTo, offload, isListener: false, socketFactory);
         var driver = new EndpointDriver(socket, new DriverClock(timeProvider), new EndpointConfig(), listener: null);
         driver.StartReceiving();
         return driver;
@@ -93,11 +94,12 @@ internal sealed class EndpointDriver : IDatagramReceiver
     public ConnectionDriver Connect(QuicConnection owner, QuicClientConnectionOptions options, TransportSettings settings, TlsClientOptions tls, IPEndPoint remote)
     {
         var driver = new ConnectionDriver(this, owner, options, isServer: false);
-        var tracer = new ForwardingConnectionTracer();
+        // The core reports the original DCID (the qlog group id) with the first trace event, so the
+        // tracer can be made before the connection exists.
+        IConnectionTracer? tracer = ConnectionTracers.Create(isServer: false, default, options);
         lock (_lock)
         {
             Connection core = _endpoint.Connect(Clock.Now, settings, tls, Socket.LocalEndPoint, remote, tracer);
-            tracer.Target = ConnectionTracers.Create(isServer: false, core.OriginalDestinationConnectionId, options) ?? NullConnectionTracer.Instance;
             driver.Attach(core);
             _connections.Add(core, driver);
         }

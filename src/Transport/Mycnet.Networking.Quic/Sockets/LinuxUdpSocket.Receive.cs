@@ -22,7 +22,44 @@ internal sealed partial class LinuxUdpSocket
     /// <summary>recvmmsg calls per readiness wakeup before yielding to the event loop again.</summary>
     private const int MaxDrainRounds = 64;
 
-    public override async Task RunReceiveLoopAsync(IDatagramReceiver receiver)
+    /// <summary>
+    /// Waits for readability on the <see cref="LinuxReceiveReactor"/> (EPOLLIN only) and drains on
+    /// the thread pool; where the reactor cannot run, on .NET's event loop.
+    /// </summary>
+    public override Task RunReceiveLoopAsync(IDatagramReceiver receiver)
+    {
+        var batch = new ReceiveBatch(ReceiveMessageCount);
+        var remotes = new EndPointCache();
+        var locals = new EndPointCache();
+        var registration = new ReceiveRegistration(Socket.SafeHandle, () => Drain(batch, receiver, remotes, locals), batch.Dispose);
+        if (!IsDisposed && LinuxReceiveReactor.TryAdd(registration))
+        {
+            Volatile.Write(ref _registration, registration);
+            if (IsDisposed)
+            {
+                registration.Stop(); // Disposed while registering: Dispose may have missed it.
+            }
+
+            return registration.Completion;
+        }
+
+        batch.Dispose();
+        return RunReceiveLoopOnEventLoopAsync(receiver);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // Before the descriptor closes: the reactor must not watch a number the next socket may get.
+            Volatile.Read(ref _registration)?.Stop();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The receive loop on .NET's event loop (a zero-byte MSG_PEEK receive signals readability).</summary>
+    private async Task RunReceiveLoopOnEventLoopAsync(IDatagramReceiver receiver)
     {
         using var batch = new ReceiveBatch(ReceiveMessageCount);
         var remotes = new EndPointCache();

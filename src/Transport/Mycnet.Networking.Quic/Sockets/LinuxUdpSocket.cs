@@ -36,6 +36,7 @@ internal sealed unsafe partial class LinuxUdpSocket : UdpSocket
     private readonly bool _boundToWildcard;
     private readonly bool _gro;
     private volatile bool _gso;
+    private ReceiveRegistration? _registration;
 
     private LinuxUdpSocket(Socket socket, bool gso, bool gro)
         : base(socket)

@@ -11,18 +11,27 @@ internal static class UdpSocketFactory
     /// Bind failures become <see cref="QuicException"/> with <see cref="QuicError.AddressInUse"/> or
     /// <see cref="QuicError.InvalidAddress"/>.
     /// </summary>
-    public static UdpSocket Create(IPEndPoint bindTo, QuicUdpOffload offload, bool isListener)
+    public static UdpSocket Create(IPEndPoint bindTo, QuicUdpOffload offload, bool isListener, Func<AddressFamily, Socket>? socketFactory = null)
     {
-        var socket = new Socket(bindTo.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Socket socket = socketFactory?.Invoke(bindTo.AddressFamily) ?? new Socket(bindTo.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (socket.SocketType != SocketType.Dgram || socket.AddressFamily != bindTo.AddressFamily)
+        {
+            socket.Dispose();
+            throw new QuicException(QuicError.InvalidAddress, null, $"The socket factory must create a {bindTo.AddressFamily} datagram socket.");
+        }
+
         try
         {
-            if (bindTo.AddressFamily == AddressFamily.InterNetworkV6)
+            if (bindTo.AddressFamily == AddressFamily.InterNetworkV6 && !socket.IsBound)
             {
                 socket.DualMode = bindTo.Address.Equals(IPAddress.IPv6Any);
             }
 
             TrySetBufferSizes(socket);
-            socket.Bind(bindTo);
+            if (!socket.IsBound)
+            {
+                socket.Bind(bindTo);
+            }
         }
         catch (SocketException e)
         {

@@ -9,6 +9,6 @@ internal static class ConnectionTracers
     {
         IConnectionTracerFactory factory = options.TracerFactory ?? DefaultConnectionTracerFactory.Instance;
         IConnectionTracer? diagnostics = factory.Create(new ConnectionTracerContext(isServer, originalDestinationConnectionId, options));
-        return CompositeConnectionTracer.Combine(diagnostics, KeyLogTracer.For(options.KeyLogFilePath));
+        return Diagnostics.CompositeConnectionTracer.Create(diagnostics, KeyLogTracer.For(options.KeyLogFilePath));
     }
 }

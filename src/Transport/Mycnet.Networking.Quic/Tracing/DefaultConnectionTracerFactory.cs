@@ -3,8 +3,9 @@ using Mycnet.Networking.Quic.Core;
 namespace Mycnet.Networking.Quic.Tracing;
 
 /// <summary>
-/// The tracer factory used when the options name none. It traces nothing: qlog, metrics and
-/// logging tracers plug in here when the diagnostics are wired to the driver.
+/// The tracers every connection gets unless a test injects others: qlog when a qlog directory is
+/// set (options or QLOGDIR), System.Diagnostics.Metrics instruments, and failure logging through the
+/// options' logger factory.
 /// </summary>
 internal sealed class DefaultConnectionTracerFactory : IConnectionTracerFactory
 {
@@ -14,5 +15,6 @@ internal sealed class DefaultConnectionTracerFactory : IConnectionTracerFactory
     {
     }
 
-    public IConnectionTracer? Create(in ConnectionTracerContext context) => null;
+    public IConnectionTracer? Create(in ConnectionTracerContext context) =>
+        DiagnosticsRegistry.For(context.Options).CreateTracer(context.IsServer, context.OriginalDestinationConnectionId);
 }

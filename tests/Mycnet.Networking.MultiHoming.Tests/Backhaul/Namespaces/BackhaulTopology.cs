@@ -73,11 +73,14 @@ internal sealed class BackhaulTopology : IAsyncDisposable
         TimeSpan? upToDown = null,
         TimeSpan? minTimeInState = null,
         TimeSpan? minSwitchInterval = null,
-        TimeSpan? probeTimeout = null) => new()
+        TimeSpan? probeTimeout = null,
+        IList<BackhaulProbeTarget>? targets = null,
+        QuicPingProbeOptions? quicPing = null) => new()
         {
             Probes = new BackhaulProbeOptions
             {
-                Targets = [BackhaulProbeTarget.Tcp(new IPEndPoint(TargetAddress, 7001)), BackhaulProbeTarget.UdpEcho(new IPEndPoint(TargetAddress, 7002))],
+                Targets = targets ?? [BackhaulProbeTarget.Tcp(new IPEndPoint(TargetAddress, 7001)), BackhaulProbeTarget.UdpEcho(new IPEndPoint(TargetAddress, 7002))],
+                QuicPing = quicPing,
                 Interval = probeInterval ?? TimeSpan.FromMilliseconds(100),
                 Timeout = probeTimeout ?? TimeSpan.FromMilliseconds(500),
                 WindowRounds = 20,
