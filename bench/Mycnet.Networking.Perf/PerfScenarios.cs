@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mycnet.Networking.Perf.Scenarios;
@@ -26,9 +27,21 @@ internal static class PerfScenarios
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
+
+        // Console output, not HTML: keep ' and + readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static IReadOnlyList<IPerfScenario> All { get; } = [new BackhaulFailoverScenario()];
+    public static IReadOnlyList<IPerfScenario> All { get; } =
+    [
+        new BulkScenario(),
+        new RrScenario(),
+        new HandshakeScenario(),
+        new ConnectionsScenario(),
+        new ServeScenario(),
+        new CertsScenario(),
+        new BackhaulFailoverScenario(),
+    ];
 
     /// <summary>Writes the scenario's result: one JSON line on stdout, which must be the last thing printed.</summary>
     public static void WriteResult<T>(T result)
