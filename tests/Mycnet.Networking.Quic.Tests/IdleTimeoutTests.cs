@@ -18,6 +18,9 @@ public sealed class IdleTimeoutTests
         await using (client)
         await using (server)
         {
+            // The idle timer runs once the client's handshake is confirmed (before that the handshake
+            // timeout governs): an acknowledged PING confirms it (RFC 9001 §4.1.2) before time moves.
+            await client.PingAsync().Guard();
             ValueTask<QuicStream> waiting = client.AcceptInboundStreamAsync();
             Assert.False(waiting.IsCompleted);
 

@@ -48,6 +48,9 @@ internal sealed class MutationHost : ISimulatedNode, IDisposable
     /// <summary>Sees every arriving datagram before it is delivered (the bytes are a private copy).</summary>
     public Action<MutationHost, Instant, IPEndPoint, IPEndPoint, byte[], EcnCodepoint>? Interceptor { get; set; }
 
+    /// <summary>Replaces every arriving datagram before anything else sees it (a test that edits what the peer sent).</summary>
+    public Func<byte[], byte[]>? Rewrite { get; set; }
+
     /// <summary>Datagrams the endpoint dropped.</summary>
     public int DroppedDatagrams { get; private set; }
 
@@ -119,6 +122,11 @@ internal sealed class MutationHost : ISimulatedNode, IDisposable
     void ISimulatedNode.HandleDatagram(Instant now, IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> datagram, EcnCodepoint ecn)
     {
         byte[] original = datagram.ToArray();
+        if (Rewrite is not null)
+        {
+            original = Rewrite(original);
+        }
+
         Interceptor?.Invoke(this, now, local, remote, original, ecn);
         Deliver(now, local, remote, original, ecn);
     }

@@ -262,6 +262,14 @@ internal sealed partial class Connection
         _currentAckDelay = ackDelay;
         _recovery.Loss.OnAckReceived(space, scratch.AsSpan(0, count), ackDelay, ack.Ecn, now, this);
         _tracer.OnMetricsUpdated(now, _recovery.Rtt, _recovery.Congestion.CongestionWindow, _recovery.Congestion.BytesInFlight);
+
+        // RFC 9001 §4.1.2: a client may consider the handshake confirmed when a 1-RTT packet of its
+        // own is acknowledged (the server could only read it after our Finished), so a lost or late
+        // HANDSHAKE_DONE does not hold the Handshake keys and the idle timer back.
+        if (!IsServer && space == PacketNumberSpace.ApplicationData && _handshakeComplete)
+        {
+            ConfirmHandshake(now);
+        }
         _ = path;
     }
 
