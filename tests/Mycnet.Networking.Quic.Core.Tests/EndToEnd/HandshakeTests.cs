@@ -116,3 +116,21 @@ public sealed class HandshakeScenarioTests
         pair.RunUntil(() => client.State == ConnectionState.Terminated && pair.ServerConnection.State == ConnectionState.Terminated, TimeSpan.FromSeconds(5), "both terminate");
     }
 }
+
+public sealed class HandshakeFootprintTests
+{
+    [Fact]
+    public void HandshakeConfirmed_BothEnds_ReleaseTheirInitialAndHandshakeCryptoBuffers()
+    {
+        // RFC 9001 §4.9: once the Initial and Handshake keys are gone nothing more arrives or is
+        // resent at those levels, so an idle connection keeps none of the flights' bytes (the
+        // certificate chain was the largest of them).
+        var pair = new SimPair(seed: 42);
+        Connection client = pair.Connect();
+        pair.RunUntil(() => client.IsHandshakeConfirmed && pair.ServerConnection?.IsHandshakeConfirmed == true, TimeSpan.FromSeconds(5), "handshake");
+        pair.Network.RunUntil(() => false, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, client.GetFootprint().CryptoReceiveBufferBytes);
+        Assert.Equal(0, pair.ServerConnection!.GetFootprint().CryptoReceiveBufferBytes);
+    }
+}

@@ -151,6 +151,8 @@ internal sealed partial class Connection
         }
 
         state.IsDiscarded = true;
+        state.CryptoSend.Release();
+        state.CryptoReceive.Release();
         EncryptionLevel level = space == PacketNumberSpace.Initial ? EncryptionLevel.Initial : EncryptionLevel.Handshake;
         _keys.Discard(level);
         _recovery.Loss.DiscardSpace(space, now);

@@ -59,7 +59,7 @@ internal sealed partial class Connection
         int headerLength = writer.Position;
         writer.WriteByte((byte)FrameType.Ping);
         writer.WriteZeros(writer.Remaining);
-        _sentFrames[0] = SentFrame.Ping();
+        SentFrames[0] = SentFrame.Ping();
         int payloadLength = writer.Position - headerLength;
         var packet = new PendingPacket(PacketNumberSpace.ApplicationData, PacketType.OneRtt, packetNumber, 0, size, headerLength, payloadLength, pnOffset, pnLength, -1, 0, 1, AckEliciting: true, IsMtuProbe: true);
         SealPacket(now, buffer, in packet, markEct0: false);

@@ -235,14 +235,14 @@ internal sealed partial class Connection
             {
                 new PathResponseFrame(response).Write(ref writer);
                 path.DequeueResponse();
-                _sentFrames[frameCount++] = SentFrame.PathResponse(response);
+                SentFrames[frameCount++] = SentFrame.PathResponse(response);
             }
 
             if (path.ChallengePending && path.ChallengeData is { } challenge && writer.Remaining >= PathChallengeFrame.EncodedLength)
             {
                 new PathChallengeFrame(challenge).Write(ref writer);
                 path.ChallengePending = false;
-                _sentFrames[frameCount++] = SentFrame.PathChallenge(challenge);
+                SentFrames[frameCount++] = SentFrame.PathChallenge(challenge);
             }
 
             writer.WriteZeros(writer.Remaining);

@@ -27,7 +27,12 @@ internal sealed partial class Connection
 
     private bool _datagramCarriesPathFrame;
     private readonly PendingPacket[] _pendingPackets = new PendingPacket[MaxPacketsPerDatagram];
-    private readonly SentFrame[] _sentFrames = new SentFrame[MaxPacketsPerDatagram * MaxFramesPerPacket];
+    // The frames of the packets one datagram carries: filled and consumed within one call (a sealed
+    // packet's frames are copied into the sent-packet tracker). Per thread rather than per
+    // connection, like the ACK range scratch: a connection is driven by one thread at a time and the
+    // core never re-enters another connection mid-call, so idle connections do not each hold 8 KiB.
+    [ThreadStatic]
+    private static SentFrame[]? sSentFrames;
     private readonly PacketNumberRange[] _ackScratch = new PacketNumberRange[ReceivedPacketTracker.DefaultMaxRanges];
 
     /// <summary>
@@ -90,6 +95,8 @@ internal sealed partial class Connection
     }
 
     /// <summary>Lays out, pads and seals one datagram; returns its length, 0 when there is nothing to send.</summary>
+    private static SentFrame[] SentFrames => sSentFrames ??= new SentFrame[MaxPacketsPerDatagram * MaxFramesPerPacket];
+
     private int BuildDatagram(Instant now, QuicPath path, Span<byte> datagram, bool markEct0)
     {
         int budget = (int)Math.Min(datagram.Length, path.AmplificationBudget);
@@ -332,7 +339,7 @@ internal sealed partial class Connection
 
         AckFrame.Write(ref writer, ranges[..fits], delay, ecn);
         space.Received.OnAckSent();
-        _sentFrames[frameCount++] = SentFrame.Ack(ranges[0].End);
+        SentFrames[frameCount++] = SentFrame.Ack(ranges[0].End);
     }
 
     /// <returns>Whether an ack-eliciting frame was written.</returns>
@@ -352,7 +359,7 @@ internal sealed partial class Connection
 
             CryptoFrame.WriteHeader(ref writer, offset, length);
             writer.WriteBytes(space.CryptoSend.GetData(offset, length));
-            _sentFrames[frameCount++] = SentFrame.Crypto(offset, length);
+            SentFrames[frameCount++] = SentFrame.Crypto(offset, length);
         }
 
         if (spaceId == PacketNumberSpace.ApplicationData)
@@ -363,7 +370,7 @@ internal sealed partial class Connection
         bool elicits = false;
         for (int i = start; i < frameCount; i++)
         {
-            if (_sentFrames[i].Kind != SentFrameKind.Ack)
+            if (SentFrames[i].Kind != SentFrameKind.Ack)
             {
                 elicits = true;
                 break;
@@ -373,7 +380,7 @@ internal sealed partial class Connection
         if (!elicits && (probes > 0 || space.PingPending) && writer.Remaining >= PingFrame.EncodedLength)
         {
             writer.WriteByte((byte)FrameType.Ping);
-            _sentFrames[frameCount++] = SentFrame.Ping();
+            SentFrames[frameCount++] = SentFrame.Ping();
             elicits = true;
         }
 
@@ -390,7 +397,7 @@ internal sealed partial class Connection
         if (_handshakeDonePending && writer.Remaining >= HandshakeDoneFrame.EncodedLength)
         {
             writer.WriteByte((byte)FrameType.HandshakeDone);
-            _sentFrames[frameCount++] = SentFrame.HandshakeDone();
+            SentFrames[frameCount++] = SentFrame.HandshakeDone();
             _handshakeDonePending = false;
         }
 
@@ -398,7 +405,7 @@ internal sealed partial class Connection
         {
             new PathResponseFrame(response).Write(ref writer);
             path.DequeueResponse();
-            _sentFrames[frameCount++] = SentFrame.PathResponse(response);
+            SentFrames[frameCount++] = SentFrame.PathResponse(response);
             _datagramCarriesPathFrame = true;
         }
 
@@ -406,7 +413,7 @@ internal sealed partial class Connection
         {
             new PathChallengeFrame(challenge).Write(ref writer);
             path.ChallengePending = false;
-            _sentFrames[frameCount++] = SentFrame.PathChallenge(challenge);
+            SentFrames[frameCount++] = SentFrame.PathChallenge(challenge);
             _datagramCarriesPathFrame = true;
         }
 
@@ -415,20 +422,20 @@ internal sealed partial class Connection
             _localCids.TryDequeueNewIdFrame(out ulong sequence, out ConnectionId id, out StatelessResetToken token))
         {
             new NewConnectionIdFrame(sequence, 0, id, token).Write(ref writer);
-            _sentFrames[frameCount++] = SentFrame.NewConnectionId(sequence);
+            SentFrames[frameCount++] = SentFrame.NewConnectionId(sequence);
         }
 
         while (_peerCids.HasPendingFrames && writer.Remaining >= 9 && frameCount < frameLimit && _peerCids.TryDequeueRetireFrame(out ulong retired))
         {
             new RetireConnectionIdFrame(retired).Write(ref writer);
-            _sentFrames[frameCount++] = SentFrame.RetireConnectionId(retired);
+            SentFrames[frameCount++] = SentFrame.RetireConnectionId(retired);
         }
 
         // Flow control and stream state frames.
         while (frameCount < frameLimit && _streams.TryPollControlFrame(writer.Remaining, out StreamControlFrame control))
         {
             WriteControlFrame(ref writer, in control);
-            _sentFrames[frameCount++] = ToSentFrame(in control);
+            SentFrames[frameCount++] = ToSentFrame(in control);
         }
 
         // Datagrams (RFC 9221): never retransmitted; kept for the next packet when they do not fit.
@@ -443,7 +450,7 @@ internal sealed partial class Connection
             DatagramFrame.WriteHeader(ref writer, datagram.Length, includeLength: true);
             writer.WriteBytes(datagram);
             _datagramsToSend.Dequeue();
-            _sentFrames[frameCount++] = SentFrame.Datagram(datagram.Length);
+            SentFrames[frameCount++] = SentFrame.Datagram(datagram.Length);
         }
 
         // Stream data, round-robin across streams.
@@ -452,7 +459,7 @@ internal sealed partial class Connection
             StreamFrame.WriteHeader(ref writer, chunk.StreamId, chunk.Offset, chunk.Length, chunk.Fin, includeLength: true);
             _streams.CopyStreamData(in chunk, writer.Free);
             writer.Advance(chunk.Length);
-            _sentFrames[frameCount++] = SentFrame.Stream(chunk.StreamId, chunk.Offset, chunk.Length, chunk.Fin);
+            SentFrames[frameCount++] = SentFrame.Stream(chunk.StreamId, chunk.Offset, chunk.Length, chunk.Fin);
         }
 
         if (!_streams.HasStreamDataToSend && _datagramsToSend.Count == 0 && _recovery.Congestion.AvailableWindow > path.MaxDatagramSize)
@@ -598,7 +605,7 @@ internal sealed partial class Connection
             _pingPacketNumber = p.PacketNumber;
         }
 
-        ReadOnlySpan<SentFrame> frames = _sentFrames.AsSpan(p.FrameStart, p.FrameCount);
+        ReadOnlySpan<SentFrame> frames = SentFrames.AsSpan(p.FrameStart, p.FrameCount);
         _recovery.Loss.OnPacketSent(p.Space, p.PacketNumber, now, p.Length, flags, frames);
         if (p.AckEliciting && p.Space == PacketNumberSpace.ApplicationData)
         {

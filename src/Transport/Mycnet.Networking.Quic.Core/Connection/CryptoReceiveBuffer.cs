@@ -26,6 +26,13 @@ internal sealed class CryptoReceiveBuffer
     /// <summary>The size of the reassembly window now allocated (at most <see cref="MaxBufferedBytes"/>).</summary>
     public int BufferCapacity => _window.Length;
 
+    /// <summary>Drops the reassembly window once the level's keys are discarded (RFC 9001 §4.9): no more data arrives at it.</summary>
+    public void Release()
+    {
+        _window = [];
+        _received.Clear();
+    }
+
     /// <summary>Stores a CRYPTO frame's data.</summary>
     /// <exception cref="QuicProtocolException">The data reaches too far ahead (CRYPTO_BUFFER_EXCEEDED).</exception>
     public void Add(ulong offset, ReadOnlySpan<byte> data)

@@ -93,6 +93,15 @@ internal sealed class CryptoSendBuffer
     }
 
     /// <summary>The bytes of a range handed out by <see cref="TryTake"/>.</summary>
+    /// <summary>Forgets the data once the level's keys are discarded (RFC 9001 §4.9): nothing is sent or resent from it again.</summary>
+    public void Release()
+    {
+        _data = [];
+        _nextNew = _length;
+        _lost.Clear();
+        _acked.Clear();
+    }
+
     public ReadOnlySpan<byte> GetData(ulong offset, int length) => _data.AsSpan((int)offset, length);
 
     public void OnAcked(ulong offset, int length)

@@ -23,8 +23,8 @@ namespace Mycnet.Networking.Quic.Core.Recovery;
 /// </remarks>
 internal sealed partial class SentPacketTracker : IDisposable
 {
-    private const int InitialPacketCapacity = 64;
-    private const int InitialFrameCapacity = 256;
+    private const int InitialPacketCapacity = 16;
+    private const int InitialFrameCapacity = 64;
 
     private Entry[] _entries = [];
     private int _entryMask = -1;

@@ -158,6 +158,8 @@ internal sealed class TlsClientHandshake : TlsHandshake
         base.ReleaseHandshakeState();
         DisposeKeyShares();
         ZeroHandshakeSecrets();
+        _clientHello = null;
+        _certificateRequest = null;
     }
 
     private void HandleServerHello(byte[] message)

@@ -112,6 +112,18 @@ internal abstract class TlsHandshake : ITlsHandshake
     {
         Transcript.Dispose();
         KeySchedule?.Dispose();
+
+        // The Initial and Handshake levels carry nothing more (RFC 9001 §4.1.3); their buffers held
+        // the largest flight (the certificate chain), which an idle connection need not keep. Bytes
+        // still buffered stay, so the check after the message loop reports them.
+        foreach (EncryptionLevel level in (ReadOnlySpan<EncryptionLevel>)[EncryptionLevel.Initial, EncryptionLevel.Handshake])
+        {
+            TlsMessageBuffer buffer = _buffers[(int)level];
+            if (buffer.BufferedLength == 0)
+            {
+                buffer.Clear();
+            }
+        }
     }
 
     protected void EmitCryptoData(EncryptionLevel level, byte[] data) => _outputs.Enqueue(TlsOutput.CryptoData(level, data));
