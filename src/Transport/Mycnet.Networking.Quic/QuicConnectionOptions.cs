@@ -10,6 +10,16 @@ namespace Mycnet.Networking.Quic;
 /// when a connection or listener is created (an invalid value throws <see cref="ArgumentException"/>
 /// naming the property); changing the object afterwards does not affect connections already made.
 /// </summary>
+/// <remarks>
+/// <para>On the msquic engine (<see cref="QuicEngine.MsQuic"/>) the settings with a System.Net.Quic
+/// counterpart apply as documented: error codes, timeouts, keep-alive, stream limits (at most
+/// 65535 there), initial receive windows (powers of two up to 2^30 there), cipher suites (as a set,
+/// without an order). Tuning it has no counterpart for is ignored: the maximum receive windows
+/// (msquic tunes its own), <see cref="DatagramReceiveEnabled"/> (no datagrams), qlog and key-log
+/// files, logger and meter factories. What the application asked for explicitly and only the
+/// managed engine does is refused with <see cref="NotSupportedException"/>: a congestion controller
+/// other than CUBIC (msquic's), a <see cref="TimeProvider"/> other than the system clock.</para>
+/// </remarks>
 public abstract class QuicConnectionOptions
 {
     private protected QuicConnectionOptions()
@@ -49,7 +59,7 @@ public abstract class QuicConnectionOptions
     /// <summary>Unidirectional streams the peer may have open at once. Default 100; 0 forbids them.</summary>
     public int MaxInboundUnidirectionalStreams { get; set; } = 100;
 
-    /// <summary>The congestion controller. Default <see cref="QuicCongestionControlAlgorithm.Cubic"/>.</summary>
+    /// <summary>The congestion controller. Default <see cref="QuicCongestionControlAlgorithm.Cubic"/> (the only one on the msquic engine).</summary>
     public QuicCongestionControlAlgorithm CongestionControl { get; set; } = QuicCongestionControlAlgorithm.Cubic;
 
     /// <summary>The connection-level receive window we start with (initial_max_data). Default 1 MiB.</summary>
@@ -95,7 +105,10 @@ public abstract class QuicConnectionOptions
     /// <summary>Creates the meters of the connection's metrics; null uses the process-wide meters.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>The clock for every timer (timeouts, loss detection, pacing) and for certificate validity. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// The clock for every timer (timeouts, loss detection, pacing) and for certificate validity.
+    /// Default <see cref="TimeProvider.System"/>, the only one on the msquic engine (msquic keeps its own time).
+    /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Creates each connection's protocol tracers (qlog, metrics); null uses the built-in default.</summary>
