@@ -54,10 +54,18 @@ internal sealed class MsQuicConnection
     public static async ValueTask ConnectAsync(QuicConnection owner, QuicClientConnectionOptions options, IPEndPoint remote, string targetHost, CancellationToken cancellationToken)
     {
         NetQuic.QuicClientConnectionOptions mapped = MsQuicOptionsMapping.ToClientOptions(options, remote, targetHost, owner);
+        Task<NetQuic.QuicConnection> connecting = NetQuic.QuicConnection.ConnectAsync(mapped, cancellationToken).AsTask();
         NetQuic.QuicConnection connection;
         try
         {
-            connection = await NetQuic.QuicConnection.ConnectAsync(mapped, cancellationToken).ConfigureAwait(false);
+            // Cancellation returns at once, as on the managed engine; System.Net.Quic abandons the
+            // attempt in the background (it waits out msquic's closing period first).
+            connection = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _ = AbandonAsync(connecting);
+            throw;
         }
         catch (Exception e) when (MsQuicErrorMapping.IsMapped(e))
         {
@@ -65,6 +73,20 @@ internal sealed class MsQuicConnection
         }
 
         owner.Attach(new MsQuicConnection(connection, isServer: false));
+    }
+
+    /// <summary>Waits out an abandoned attempt; one that completed after all is closed.</summary>
+    private static async Task AbandonAsync(Task<NetQuic.QuicConnection> connecting)
+    {
+        try
+        {
+            NetQuic.QuicConnection late = await connecting.ConfigureAwait(false);
+            await late.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException || MsQuicErrorMapping.IsMapped(e))
+        {
+            // The attempt ended as asked.
+        }
     }
 
     public async ValueTask<QuicStream> OpenOutboundStreamAsync(QuicStreamType type, CancellationToken cancellationToken)

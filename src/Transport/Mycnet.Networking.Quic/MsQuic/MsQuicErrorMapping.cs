@@ -15,8 +15,9 @@ namespace Mycnet.Networking.Quic.MsQuic;
 /// <see cref="QuicError.HandshakeFailure"/>, as the managed engine reports it. A listener whose
 /// address and ALPN another msquic listener already serves (AlpnInUse) is
 /// <see cref="QuicError.AddressInUse"/>.</para>
-/// <para>A rejected certificate surfaces from System.Net.Quic as <see cref="AuthenticationException"/>
-/// and becomes <see cref="QuicError.HandshakeFailure"/>; socket errors become
+/// <para>A failed TLS handshake surfaces from System.Net.Quic as <see cref="AuthenticationException"/>
+/// and becomes <see cref="QuicError.HandshakeFailure"/>, with the TLS alert as transport error code
+/// where msquic reported one; socket errors become
 /// <see cref="QuicError.AddressInUse"/> or <see cref="QuicError.InvalidAddress"/>. Usage errors
 /// (arguments, disposal, cancellation, invalid operations) pass through unchanged, as they do on
 /// the managed engine. The original exception is kept as the inner exception.</para>
@@ -37,6 +38,7 @@ internal static class MsQuicErrorMapping
         AuthenticationException authentication => new QuicException(
             QuicError.HandshakeFailure,
             null,
+            TlsAlertTransportCode(authentication.HResult),
             $"The TLS handshake failed: {authentication.Message}",
             authentication),
         SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } socket => new QuicException(
@@ -47,6 +49,25 @@ internal static class MsQuicErrorMapping
         SocketException socket => new QuicException(QuicError.InvalidAddress, null, $"The address cannot be used: {socket.Message}", socket),
         _ => exception,
     };
+
+    /// <summary>
+    /// The CRYPTO_ERROR transport code (0x100 + alert, RFC 9001 §4.8) of a TLS alert, from the msquic
+    /// status System.Net.Quic leaves in the exception's HResult: msquic reports alerts as a base
+    /// plus the alert, and no_application_protocol as a status of its own. Null when the failure
+    /// carries no alert (a certificate this side rejected is reported without the alert it sent).
+    /// </summary>
+    private static long? TlsAlertTransportCode(int status)
+    {
+        // msquic's QUIC_STATUS_TLS_ALERT base and QUIC_STATUS_ALPN_NEG_FAILURE per platform.
+        int alertBase = OperatingSystem.IsWindows() ? unchecked((int)0x80410100) : 200_000_256;
+        int alpnFailure = OperatingSystem.IsWindows() ? unchecked((int)0x80410007) : OperatingSystem.IsMacOS() ? 42 : 92;
+        if ((uint)(status - alertBase) <= 0xff)
+        {
+            return 0x100 + (status - alertBase);
+        }
+
+        return status == alpnFailure ? 0x100 + 120 : null;
+    }
 
     private static QuicException FromQuicException(NetQuic.QuicException e)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Runtime.Versioning;
+using System.Security.Authentication;
 using NetQuic = System.Net.Quic;
 
 namespace Mycnet.Networking.Quic.MsQuic;
@@ -14,7 +15,7 @@ namespace Mycnet.Networking.Quic.MsQuic;
 /// <para>Each incoming connection gets its public <see cref="QuicConnection"/> when msquic asks for
 /// its options (before its handshake), so a client-certificate validation callback receives the
 /// same object that <see cref="AcceptConnectionAsync"/> later returns. Connections whose handshake
-/// fails are dropped by System.Net.Quic and never seen.</para>
+/// fails are skipped, as the managed listener skips them.</para>
 /// <para>Differences from the managed listener, which System.Net.Quic does not let an adapter
 /// change: on disposal, connections that completed their handshake but were never accepted are
 /// closed with <see cref="QuicConnectionOptions.DefaultCloseErrorCode"/> (an application close)
@@ -31,6 +32,7 @@ internal sealed class MsQuicListener
     private readonly SslStreamCertificateContext _certificate;
     private readonly ConditionalWeakTable<NetQuic.QuicConnection, QuicConnection> _owners = [];
     private NetQuic.QuicListener _listener = null!;
+    private int _disposed;
 
     private MsQuicListener(QuicListenerOptions options)
     {
@@ -63,16 +65,29 @@ internal sealed class MsQuicListener
         return listener;
     }
 
+    /// <summary>
+    /// The next connection whose handshake completed. System.Net.Quic reports an incoming
+    /// connection whose handshake failed from its accept call; the managed listener never shows
+    /// those, so neither does this one: it goes on waiting.
+    /// </summary>
     public async ValueTask<QuicConnection> AcceptConnectionAsync(CancellationToken cancellationToken)
     {
         NetQuic.QuicConnection accepted;
-        try
+        while (true)
         {
-            accepted = await _listener.AcceptConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (MsQuicErrorMapping.IsMapped(e))
-        {
-            throw MsQuicErrorMapping.Map(e);
+            try
+            {
+                accepted = await _listener.AcceptConnectionAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (Volatile.Read(ref _disposed) != 0 && e is ObjectDisposedException or NetQuic.QuicException)
+            {
+                throw new QuicException(QuicError.OperationAborted, null, "The listener was disposed.", e);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is NetQuic.QuicException or AuthenticationException or OperationCanceledException)
+            {
+                // One client's handshake failed (rejected certificate, timeout, refused): not the listener's concern.
+            }
         }
 
         if (!_owners.TryGetValue(accepted, out QuicConnection? owner))
@@ -85,7 +100,11 @@ internal sealed class MsQuicListener
         return owner;
     }
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Volatile.Write(ref _disposed, 1);
+        return _listener.DisposeAsync();
+    }
 
     private ValueTask<NetQuic.QuicServerConnectionOptions> SelectOptionsAsync(NetQuic.QuicConnection connection, SslClientHelloInfo clientHello, CancellationToken cancellationToken)
     {

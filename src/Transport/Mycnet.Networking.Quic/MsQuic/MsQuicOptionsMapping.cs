@@ -71,9 +71,15 @@ internal static class MsQuicOptionsMapping
             CertificateRevocationCheckMode = options.CertificateRevocationCheckMode,
             CertificateChainPolicy = ChainPolicy(options.TrustedClientRootCertificates, options.CertificateRevocationCheckMode),
             CipherSuitesPolicy = ToCipherSuitesPolicy(options.CipherSuites),
-            RemoteCertificateValidationCallback = callback is null
-                ? null
-                : (_, certificate, chain, errors) => Validate(callback, owner, certificate, chain, errors),
+
+            // System.Net.Quic matches a client's certificate against the SNI the client sent; a
+            // server does not name its clients (neither SslStream nor the managed engine checks), so
+            // that finding is dropped before the SDK's policy decides.
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
+                return callback is null ? errors == SslPolicyErrors.None : Validate(callback, owner, certificate, chain, errors);
+            },
         };
         var mapped = new NetQuic.QuicServerConnectionOptions { ServerAuthenticationOptions = authentication };
         ApplyShared(options, mapped);
