@@ -240,6 +240,28 @@ public abstract class QuicConnectionTests : QuicEngineTests
     }
 
     [EngineFact]
+    public async Task PeerAddressChange_TheServerFollowsTheClient_AsItsCapabilitiesSay()
+    {
+        await using QuicListener listener = await ListenAsync();
+        await using var relay = new LoopbackRebindingRelay(QuicTestHarness.Target(listener));
+        ValueTask<QuicConnection> accept = listener.AcceptConnectionAsync();
+        await using QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(relay.EndPoint)).Guard();
+        await using QuicConnection server = await accept.Guard();
+        Assert.True(server.Capabilities.PeerMigration);
+        IPEndPoint before = relay.ServerSideEndPoint;
+        Assert.Equal(before, server.RemoteEndPoint);
+        await AssertEchoAsync(client, server);
+
+        // The client's packets now come from a new port, and nothing reaches the old one: the
+        // echo's answer arrives only if the server validated the new path and moved to it.
+        relay.Rebind();
+        await AssertEchoAsync(client, server);
+        await AssertEchoAsync(server, client);
+        Assert.NotEqual(before, relay.ServerSideEndPoint);
+        Assert.Equal(relay.ServerSideEndPoint, server.RemoteEndPoint);
+    }
+
+    [EngineFact]
     public async Task Capabilities_NameTheEngine()
     {
         await using QuicListener listener = await ListenAsync();
