@@ -33,6 +33,8 @@ namespace Mycnet.Networking.Quic;
 /// </remarks>
 public sealed class QuicConnection : IAsyncDisposable
 {
+    private const string DatagramsFeature = "Datagrams (RFC 9221)";
+
     private ConnectionDriver _driver = null!;
     private MsQuicConnection? _msquic;
     private string? _targetHostName;
@@ -452,8 +454,6 @@ public sealed class QuicConnection : IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    private const string DatagramsFeature = "Datagrams (RFC 9221)";
 
     private void ThrowIfMsQuic(string feature)
     {
