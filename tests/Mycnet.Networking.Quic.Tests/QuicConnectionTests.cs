@@ -152,17 +152,9 @@ public abstract class QuicConnectionTests : QuicEngineTests
     [EngineFact]
     public async Task ClientCertificate_RequiredByTheServer_IsValidatedAndExposed()
     {
-        await using QuicListener listener = await ListenAsync(configureServer: s =>
-        {
-            s.ClientCertificateRequired = true;
-            s.TrustedClientRootCertificates = TestCertificates.TrustedRoots;
-        });
+        await using QuicListener listener = await ListenAsync(configureServer: QuicTestHarness.RequireClientCertificate);
         ValueTask<QuicConnection> accept = listener.AcceptConnectionAsync();
-        await using QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(QuicTestHarness.Target(listener), o =>
-        {
-            o.ClientCertificate = TestCertificates.Client;
-            o.ClientCertificateChain = [TestCertificates.IntermediateCa];
-        })).Guard();
+        await using QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(QuicTestHarness.Target(listener), QuicTestHarness.PresentClientCertificate)).Guard();
         await using QuicConnection server = await accept.Guard();
 
         Assert.Equal(TestCertificates.Client.Thumbprint, server.RemoteCertificate!.Thumbprint);
@@ -171,11 +163,7 @@ public abstract class QuicConnectionTests : QuicEngineTests
     [EngineFact]
     public async Task ClientCertificate_Missing_WhenRequired_FailsTheHandshake()
     {
-        await using QuicListener listener = await ListenAsync(configureServer: s =>
-        {
-            s.ClientCertificateRequired = true;
-            s.TrustedClientRootCertificates = TestCertificates.TrustedRoots;
-        });
+        await using QuicListener listener = await ListenAsync(configureServer: QuicTestHarness.RequireClientCertificate);
 
         // TLS 1.3: the client completes first; the server's refusal arrives as its CONNECTION_CLOSE.
         QuicException e = await Assert.ThrowsAsync<QuicException>(async () =>

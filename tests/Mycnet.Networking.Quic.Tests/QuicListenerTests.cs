@@ -113,11 +113,7 @@ public abstract class QuicListenerTests : QuicEngineTests
     {
         // Only connections that completed their handshake are handed out (System.Net.Quic reports
         // failed ones from its accept call; the msquic adapter skips them as the managed engine does).
-        await using QuicListener listener = await ListenAsync(configureServer: s =>
-        {
-            s.ClientCertificateRequired = true;
-            s.TrustedClientRootCertificates = TestCertificates.TrustedRoots;
-        });
+        await using QuicListener listener = await ListenAsync(configureServer: QuicTestHarness.RequireClientCertificate);
         ValueTask<QuicConnection> accept = listener.AcceptConnectionAsync();
         await Assert.ThrowsAsync<QuicException>(async () =>
         {
@@ -126,11 +122,7 @@ public abstract class QuicListenerTests : QuicEngineTests
         });
         Assert.False(accept.IsCompleted);
 
-        await using QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(QuicTestHarness.Target(listener), o =>
-        {
-            o.ClientCertificate = TestCertificates.Client;
-            o.ClientCertificateChain = [TestCertificates.IntermediateCa];
-        })).Guard();
+        await using QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(QuicTestHarness.Target(listener), QuicTestHarness.PresentClientCertificate)).Guard();
         await using QuicConnection server = await accept.Guard();
         Assert.Equal(TestCertificates.Client.Thumbprint, server.RemoteCertificate!.Thumbprint);
     }

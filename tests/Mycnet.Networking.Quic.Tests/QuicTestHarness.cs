@@ -55,6 +55,20 @@ internal static class QuicTestHarness
         return options;
     }
 
+    /// <summary>Server options that ask every client for a certificate chaining to the test roots.</summary>
+    public static void RequireClientCertificate(QuicServerConnectionOptions options)
+    {
+        options.ClientCertificateRequired = true;
+        options.TrustedClientRootCertificates = TestCertificates.TrustedRoots;
+    }
+
+    /// <summary>Client options that present the test client certificate and its intermediate.</summary>
+    public static void PresentClientCertificate(QuicClientConnectionOptions options)
+    {
+        options.ClientCertificate = TestCertificates.Client;
+        options.ClientCertificateChain = [TestCertificates.IntermediateCa];
+    }
+
     public static ValueTask<QuicListener> ListenAsync(IPAddress? address = null, Action<QuicListenerOptions>? configureListener = null, Action<QuicServerConnectionOptions>? configureServer = null, QuicEngine engine = QuicEngine.Managed)
     {
         QuicListenerOptions options = ListenerOptions(address, configureServer, engine);

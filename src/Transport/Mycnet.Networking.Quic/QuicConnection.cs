@@ -91,12 +91,8 @@ public sealed class QuicConnection : IAsyncDisposable
     /// Whether <paramref name="engine"/> can run on this host: the managed engine always; the msquic
     /// engine where System.Net.Quic finds a usable libmsquic.
     /// </summary>
-    public static bool IsEngineSupported(QuicEngine engine) => engine switch
-    {
-        QuicEngine.Managed => true,
-        QuicEngine.MsQuic => MsQuicPlatform.IsConnectionSupported,
-        _ => false,
-    };
+    public static bool IsEngineSupported(QuicEngine engine) =>
+        engine == QuicEngine.Managed || (engine == QuicEngine.MsQuic && MsQuicPlatform.IsConnectionSupported);
 
     /// <summary>
     /// Connects to a server: binds a UDP socket, runs the handshake, and returns once it completed.

@@ -81,12 +81,8 @@ public sealed class QuicListener : IAsyncDisposable
     /// Whether listeners of <paramref name="engine"/> can run on this host: the managed engine
     /// always; the msquic engine where System.Net.Quic finds a usable libmsquic.
     /// </summary>
-    public static bool IsEngineSupported(QuicEngine engine) => engine switch
-    {
-        QuicEngine.Managed => true,
-        QuicEngine.MsQuic => MsQuicPlatform.IsListenerSupported,
-        _ => false,
-    };
+    public static bool IsEngineSupported(QuicEngine engine) =>
+        engine == QuicEngine.Managed || (engine == QuicEngine.MsQuic && MsQuicPlatform.IsListenerSupported);
 
     /// <summary>Binds the socket and starts accepting.</summary>
     /// <exception cref="ArgumentException">An option is invalid (the parameter name says which).</exception>
