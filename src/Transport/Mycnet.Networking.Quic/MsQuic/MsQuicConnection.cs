@@ -69,11 +69,21 @@ internal sealed class MsQuicConnection
         }
         catch (Exception e) when (MsQuicErrorMapping.IsMapped(e))
         {
-            throw MsQuicErrorMapping.Map(e);
+            throw HandshakeError(MsQuicErrorMapping.Map(e));
         }
 
         owner.Attach(new MsQuicConnection(connection, isServer: false));
     }
+
+    /// <summary>
+    /// msquic ends a handshake that heard nothing back either as a timeout or as idle, depending on
+    /// its timers; before the handshake completed both are the SDK's
+    /// <see cref="QuicError.ConnectionTimeout"/> (the idle error is for established connections).
+    /// </summary>
+    private static Exception HandshakeError(Exception error) =>
+        error is QuicException { QuicError: QuicError.ConnectionIdle } idle
+            ? new QuicException(QuicError.ConnectionTimeout, null, "The handshake did not complete: nothing came back from the server in time.", idle.InnerException)
+            : error;
 
     /// <summary>Waits out an abandoned attempt; one that completed after all is closed.</summary>
     private static async Task AbandonAsync(Task<NetQuic.QuicConnection> connecting)
