@@ -43,7 +43,9 @@ public sealed class QuicCapabilities
 
     /// <summary>
     /// Unreliable DATAGRAM frames (RFC 9221). Whether a given peer accepts them shows in
-    /// <see cref="QuicConnection.MaxDatagramSize"/> (0 when it does not).
+    /// <see cref="QuicConnection.MaxDatagramSize"/> (0 when it does not). False for the msquic
+    /// engine: System.Net.Quic has no datagram API, so the datagram calls throw
+    /// <see cref="NotSupportedException"/>.
     /// </summary>
     public bool Datagrams { get; init; }
 
@@ -55,17 +57,19 @@ public sealed class QuicCapabilities
 
     /// <summary>
     /// Active migration: moving an open connection to a new local address from the API (RFC 9000 §9).
-    /// False for the managed engine today: a client connection stays on the address it connected from.
+    /// False for both engines today: a client connection stays on the address it connected from (the
+    /// managed engine has no API for it yet; System.Net.Quic has none).
     /// </summary>
     public bool Migration { get; init; }
 
     /// <summary>
     /// Following a peer whose address changed (NAT rebinding or the peer's own migration): the new
-    /// path is validated and the connection moves to it (RFC 9000 §9.3). True for the managed engine.
+    /// path is validated and the connection moves to it (RFC 9000 §9.3). True for both engines: msquic
+    /// does it on its own, and <see cref="QuicConnection.RemoteEndPoint"/> shows the new address.
     /// </summary>
     public bool PeerMigration { get; init; }
 
-    /// <summary>Several paths in use at once (draft-ietf-quic-multipath). False for the managed engine today.</summary>
+    /// <summary>Several paths in use at once (draft-ietf-quic-multipath). False for both engines today.</summary>
     public bool Multipath { get; init; }
 
     /// <summary>
