@@ -54,7 +54,17 @@ internal sealed class MsQuicStream
             throw QuicStream.ConcurrentOperation(Id, "read");
         }
 
-        ValueTask<int> read = _stream.ReadAsync(buffer, cancellationToken);
+        ValueTask<int> read;
+        try
+        {
+            read = _stream.ReadAsync(buffer, cancellationToken);
+        }
+        catch
+        {
+            Volatile.Write(ref _readPending, 0);
+            throw;
+        }
+
         if (read.IsCompletedSuccessfully)
         {
             Volatile.Write(ref _readPending, 0);
@@ -71,7 +81,17 @@ internal sealed class MsQuicStream
             throw QuicStream.ConcurrentOperation(Id, "write");
         }
 
-        ValueTask write = _stream.WriteAsync(buffer, completeWrites, cancellationToken);
+        ValueTask write;
+        try
+        {
+            write = _stream.WriteAsync(buffer, completeWrites, cancellationToken);
+        }
+        catch
+        {
+            Volatile.Write(ref _writePending, 0);
+            throw;
+        }
+
         if (write.IsCompletedSuccessfully)
         {
             Volatile.Write(ref _writePending, 0);
