@@ -31,6 +31,7 @@ public sealed class QuicOptionsValidationTests
         { "CipherSuites", o => o.CipherSuites = [TlsCipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA] },
         { "TimeProvider", o => o.TimeProvider = null! },
         { "UdpOffload", o => o.UdpOffload = (QuicUdpOffload)9 },
+        { "Engine", o => o.Engine = (QuicEngine)7 },
         { "TargetHost", o => o.TargetHost = " " },
         { "ClientCertificate", o => o.ClientCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(TestCertificates.Client.RawData) },
     };
@@ -50,6 +51,7 @@ public sealed class QuicOptionsValidationTests
         { "ListenEndPoint", o => o.ListenEndPoint = null },
         { "ApplicationProtocols", o => o.ApplicationProtocols = [new SslApplicationProtocol(new byte[] { 0xff, 0xfe })] },
         { "ListenBacklog", o => o.ListenBacklog = 0 },
+        { "Engine", o => o.Engine = (QuicEngine)7 },
         { "ConnectionOptions", o => o.ConnectionOptions = null },
         { "ServerCertificate", o => o.ConnectionOptions!.ServerCertificate = null },
         { "ServerCertificate", o => o.ConnectionOptions!.ServerCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(TestCertificates.EcdsaP256Server.RawData) },
@@ -65,6 +67,66 @@ public sealed class QuicOptionsValidationTests
         spoil(options);
         ArgumentException e = await Assert.ThrowsAnyAsync<ArgumentException>(() => QuicListener.ListenAsync(options).AsTask());
         Assert.Equal(property, e.ParamName);
+    }
+
+    // The msquic engine's own limits and the settings only the managed engine honours are checked
+    // with the other options, before libmsquic is looked for: these run on every host.
+    public static TheoryData<string, Action<QuicClientConnectionOptions>> ClientValuesTheMsQuicEngineCannotTake() => new()
+    {
+        { "MaxInboundBidirectionalStreams", o => o.MaxInboundBidirectionalStreams = ushort.MaxValue + 1 },
+        { "MaxInboundUnidirectionalStreams", o => o.MaxInboundUnidirectionalStreams = 1 << 20 },
+        { "InitialStreamReceiveWindow", o => o.InitialStreamReceiveWindow = 1_000_000 },
+        { "InitialConnectionReceiveWindow", o => o.InitialConnectionReceiveWindow = 1_500_000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClientValuesTheMsQuicEngineCannotTake))]
+    public async Task ConnectAsync_OnTheMsQuicEngine_RejectsAValueMsQuicCannotTake_NamingIt(string property, Action<QuicClientConnectionOptions> spoil)
+    {
+        QuicClientConnectionOptions options = QuicTestHarness.ClientOptions(Somewhere, engine: QuicEngine.MsQuic);
+        spoil(options);
+        ArgumentOutOfRangeException e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => QuicConnection.ConnectAsync(options).AsTask());
+        Assert.Equal(property, e.ParamName);
+        Assert.Contains("MsQuic", e.Message, StringComparison.Ordinal);
+
+        // The same value is fine on the managed engine.
+        options.Engine = QuicEngine.Managed;
+        QuicOptionsValidation.Validate(options.Snapshot());
+    }
+
+    public static TheoryData<string, Action<QuicClientConnectionOptions>> ClientSettingsOnlyTheManagedEngineHonours() => new()
+    {
+        { "CongestionControl", o => o.CongestionControl = QuicCongestionControlAlgorithm.NewReno },
+        { "TimeProvider", o => o.TimeProvider = new FakeTimeProvider(DateTimeOffset.UnixEpoch) },
+        { "SocketFactory", o => o.SocketFactory = family => new System.Net.Sockets.Socket(family, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp) },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClientSettingsOnlyTheManagedEngineHonours))]
+    public async Task ConnectAsync_OnTheMsQuicEngine_RefusesAManagedOnlySetting_NamingItAndTheEngine(string property, Action<QuicClientConnectionOptions> spoil)
+    {
+        QuicClientConnectionOptions options = QuicTestHarness.ClientOptions(Somewhere, engine: QuicEngine.MsQuic);
+        spoil(options);
+        NotSupportedException e = await Assert.ThrowsAsync<NotSupportedException>(() => QuicConnection.ConnectAsync(options).AsTask());
+        Assert.StartsWith(property + ":", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Managed engine only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListenAsync_OnTheMsQuicEngine_RefusesRetryAndManagedOnlySettings()
+    {
+        QuicListenerOptions retry = QuicTestHarness.ListenerOptions(engine: QuicEngine.MsQuic);
+        retry.RequireRetry = true;
+        NotSupportedException e = await Assert.ThrowsAsync<NotSupportedException>(() => QuicListener.ListenAsync(retry).AsTask());
+        Assert.StartsWith("RequireRetry:", e.Message, StringComparison.Ordinal);
+
+        QuicListenerOptions newReno = QuicTestHarness.ListenerOptions(engine: QuicEngine.MsQuic, configure: s => s.CongestionControl = QuicCongestionControlAlgorithm.NewReno);
+        e = await Assert.ThrowsAsync<NotSupportedException>(() => QuicListener.ListenAsync(newReno).AsTask());
+        Assert.StartsWith("CongestionControl:", e.Message, StringComparison.Ordinal);
+
+        QuicListenerOptions streams = QuicTestHarness.ListenerOptions(engine: QuicEngine.MsQuic, configure: s => s.MaxInboundBidirectionalStreams = 100_000);
+        ArgumentOutOfRangeException range = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => QuicListener.ListenAsync(streams).AsTask());
+        Assert.Equal("MaxInboundBidirectionalStreams", range.ParamName);
     }
 
     [Fact]
@@ -86,6 +148,8 @@ public sealed class QuicOptionsValidationTests
         Assert.Equal(Environment.GetEnvironmentVariable("QLOGDIR"), options.QlogDirectory);
         Assert.Equal(Environment.GetEnvironmentVariable("SSLKEYLOGFILE"), options.KeyLogFilePath);
         Assert.Equal(512, new QuicListenerOptions().ListenBacklog);
+        Assert.Equal(QuicEngine.Managed, options.Engine);
+        Assert.Equal(QuicEngine.Managed, new QuicListenerOptions().Engine);
     }
 
     [Fact]

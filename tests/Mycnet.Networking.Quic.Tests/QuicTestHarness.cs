@@ -29,17 +29,19 @@ internal static class QuicTestHarness
         return options;
     }
 
-    public static QuicListenerOptions ListenerOptions(IPAddress? address = null, Action<QuicServerConnectionOptions>? configure = null) => new()
+    public static QuicListenerOptions ListenerOptions(IPAddress? address = null, Action<QuicServerConnectionOptions>? configure = null, QuicEngine engine = QuicEngine.Managed) => new()
     {
+        Engine = engine,
         ListenEndPoint = new IPEndPoint(address ?? IPAddress.Loopback, 0),
         ApplicationProtocols = [Protocol],
         ConnectionOptions = ServerOptions(configure),
     };
 
-    public static QuicClientConnectionOptions ClientOptions(IPEndPoint server, Action<QuicClientConnectionOptions>? configure = null)
+    public static QuicClientConnectionOptions ClientOptions(IPEndPoint server, Action<QuicClientConnectionOptions>? configure = null, QuicEngine engine = QuicEngine.Managed)
     {
         var options = new QuicClientConnectionOptions
         {
+            Engine = engine,
             RemoteEndPoint = server,
             TargetHost = "localhost",
             ApplicationProtocols = [Protocol],
@@ -53,9 +55,23 @@ internal static class QuicTestHarness
         return options;
     }
 
-    public static ValueTask<QuicListener> ListenAsync(IPAddress? address = null, Action<QuicListenerOptions>? configureListener = null, Action<QuicServerConnectionOptions>? configureServer = null)
+    /// <summary>Server options that ask every client for a certificate chaining to the test roots.</summary>
+    public static void RequireClientCertificate(QuicServerConnectionOptions options)
     {
-        QuicListenerOptions options = ListenerOptions(address, configureServer);
+        options.ClientCertificateRequired = true;
+        options.TrustedClientRootCertificates = TestCertificates.TrustedRoots;
+    }
+
+    /// <summary>Client options that present the test client certificate and its intermediate.</summary>
+    public static void PresentClientCertificate(QuicClientConnectionOptions options)
+    {
+        options.ClientCertificate = TestCertificates.Client;
+        options.ClientCertificateChain = [TestCertificates.IntermediateCa];
+    }
+
+    public static ValueTask<QuicListener> ListenAsync(IPAddress? address = null, Action<QuicListenerOptions>? configureListener = null, Action<QuicServerConnectionOptions>? configureServer = null, QuicEngine engine = QuicEngine.Managed)
+    {
+        QuicListenerOptions options = ListenerOptions(address, configureServer, engine);
         configureListener?.Invoke(options);
         return QuicListener.ListenAsync(options);
     }
@@ -70,11 +86,11 @@ internal static class QuicTestHarness
         return new IPEndPoint(address, local.Port);
     }
 
-    /// <summary>Connects a client to <paramref name="listener"/> and accepts it on the server side.</summary>
-    public static async Task<(QuicConnection Client, QuicConnection Server)> ConnectPairAsync(QuicListener listener, Action<QuicClientConnectionOptions>? configure = null)
+    /// <summary>Connects a client (of <paramref name="engine"/>) to <paramref name="listener"/> and accepts it on the server side.</summary>
+    public static async Task<(QuicConnection Client, QuicConnection Server)> ConnectPairAsync(QuicListener listener, Action<QuicClientConnectionOptions>? configure = null, QuicEngine engine = QuicEngine.Managed)
     {
         ValueTask<QuicConnection> accept = listener.AcceptConnectionAsync();
-        QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(Target(listener), configure)).AsTask().WaitAsync(Timeout);
+        QuicConnection client = await QuicConnection.ConnectAsync(ClientOptions(Target(listener), configure, engine)).AsTask().WaitAsync(Timeout);
         QuicConnection server = await accept.AsTask().WaitAsync(Timeout);
         return (client, server);
     }

@@ -54,6 +54,8 @@ internal sealed class ChildProcessServerHost : PerfServerHost
         start.ArgumentList.Add("127.0.0.1:0");
         start.ArgumentList.Add("--offload");
         start.ArgumentList.Add(settings.OffloadName);
+        start.ArgumentList.Add("--engine");
+        start.ArgumentList.Add(settings.EngineName);
         start.ArgumentList.Add("--max-bidi-streams");
         start.ArgumentList.Add(maxInboundBidirectionalStreams.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--until-stdin-closes");

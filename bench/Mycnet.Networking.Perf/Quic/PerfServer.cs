@@ -9,7 +9,8 @@ namespace Mycnet.Networking.Perf.Quic;
 /// <param name="Offload">UDP offload of the listener's socket.</param>
 /// <param name="QlogDirectory">Where to write server-side qlog traces, or null.</param>
 /// <param name="MaxInboundBidirectionalStreams">The stream limit the server gives each client (rr --stream-limit).</param>
-internal sealed record PerfServerConfig(IPEndPoint Listen, QuicUdpOffload Offload, string? QlogDirectory, int MaxInboundBidirectionalStreams)
+/// <param name="Engine">The QUIC engine of the listener and its connections.</param>
+internal sealed record PerfServerConfig(IPEndPoint Listen, QuicUdpOffload Offload, string? QlogDirectory, int MaxInboundBidirectionalStreams, QuicEngine Engine)
 {
     /// <summary>Idle timeout of both ends: long enough to hold thousands of idle connections while they are opened.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
@@ -57,6 +58,7 @@ internal sealed partial class PerfServer : IAsyncDisposable
         QuicListener listener = await QuicListener.ListenAsync(
             new QuicListenerOptions
             {
+                Engine = config.Engine,
                 ListenEndPoint = config.Listen,
                 ApplicationProtocols = [PerfProtocol.Alpn],
                 UdpOffload = config.Offload,
@@ -183,6 +185,11 @@ internal sealed partial class PerfServer : IAsyncDisposable
 
     private void OnDownloadAcknowledged(QuicConnection connection)
     {
+        if (!connection.Capabilities.PathStatistics)
+        {
+            return; // msquic: no statistics to report.
+        }
+
         QuicConnectionStatistics statistics = connection.GetStatistics();
         lock (_gate)
         {

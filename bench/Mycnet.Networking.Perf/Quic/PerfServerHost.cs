@@ -46,7 +46,7 @@ internal abstract class PerfServerHost : IAsyncDisposable
                 var certificates = new PerfCertificates();
                 try
                 {
-                    var config = new PerfServerConfig(new IPEndPoint(IPAddress.Loopback, 0), settings.Offload, settings.QlogDirectory, maxInboundBidirectionalStreams);
+                    var config = new PerfServerConfig(new IPEndPoint(IPAddress.Loopback, 0), settings.Offload, settings.QlogDirectory, maxInboundBidirectionalStreams, settings.Engine);
                     PerfServer server = await PerfServer.StartAsync(config, certificates.Server, cancellationToken).ConfigureAwait(false);
                     return new InProcessServerHost(settings, server, certificates);
                 }
@@ -61,6 +61,7 @@ internal abstract class PerfServerHost : IAsyncDisposable
     /// <summary>Options for one client connection to this server.</summary>
     public QuicClientConnectionOptions CreateClientOptions() => new()
     {
+        Engine = _settings.Engine,
         RemoteEndPoint = EndPoint,
         TargetHost = "localhost",
         ApplicationProtocols = [PerfProtocol.Alpn],

@@ -18,7 +18,7 @@ internal enum ServerMode
 }
 
 /// <summary>The options every QUIC scenario shares, parsed.</summary>
-/// <param name="Engine">The QUIC engine; only <c>managed</c> exists today.</param>
+/// <param name="Engine">The QUIC engine of the client and of the server this tool starts.</param>
 /// <param name="Warmup">Unmeasured iterations before measuring, or null for the scenario's default.</param>
 /// <param name="Offload">UDP offload (GSO/GRO) for client and server sockets.</param>
 /// <param name="QlogDirectory">Where both ends write qlog traces, or null for none.</param>
@@ -26,7 +26,7 @@ internal enum ServerMode
 /// <param name="Connect">The address of an external server (<see cref="ServerMode.External"/>).</param>
 /// <param name="RootCertificatePath">The external server's root certificate (written by <c>serve --root-out</c>).</param>
 internal sealed record QuicPerfSettings(
-    string Engine,
+    QuicEngine Engine,
     int? Warmup,
     QuicUdpOffload Offload,
     string? QlogDirectory,
@@ -34,8 +34,11 @@ internal sealed record QuicPerfSettings(
     IPEndPoint? Connect,
     string? RootCertificatePath)
 {
-    /// <summary>The only engine this build has.</summary>
     public const string ManagedEngine = "managed";
+
+    public const string MsQuicEngine = "msquic";
+
+    public string EngineName => EngineNameOf(Engine);
 
     public string OffloadName => Offload == QuicUdpOffload.Disabled ? "disabled" : "auto";
 
@@ -46,14 +49,27 @@ internal sealed record QuicPerfSettings(
         _ => "in-process",
     };
 
+    public static string EngineNameOf(QuicEngine engine) => engine == QuicEngine.MsQuic ? MsQuicEngine : ManagedEngine;
+
+    /// <summary>Whether the engine asked for cannot run on this host (then the scenario is unavailable here, not wrong).</summary>
+    public bool EngineUnavailable => !QuicConnection.IsEngineSupported(Engine) || !QuicListener.IsEngineSupported(Engine);
+
     /// <summary>Why the settings cannot run, or null when they can.</summary>
     public string? Validate()
     {
-        if (!string.Equals(Engine, ManagedEngine, StringComparison.Ordinal))
+        if (EngineUnavailable)
         {
-            return string.Equals(Engine, "msquic", StringComparison.OrdinalIgnoreCase)
-                ? "--engine msquic is not available in this build: the System.Net.Quic (msquic) engine adapter arrives with issue 4. Use --engine managed."
-                : $"Unknown engine '{Engine}'. The engines are: managed (msquic arrives with issue 4).";
+            return "--engine msquic needs libmsquic: System.Net.Quic.QuicConnection.IsSupported is false on this host. Install libmsquic or use --engine managed.";
+        }
+
+        if (Engine == QuicEngine.MsQuic && QlogDirectory is not null)
+        {
+            return "--qlog needs the managed engine: msquic writes no qlog through System.Net.Quic.";
+        }
+
+        if (Engine == QuicEngine.MsQuic && Offload == QuicUdpOffload.Disabled)
+        {
+            return "--offload disabled applies to the managed engine's sockets; msquic batches on its own.";
         }
 
         if (Warmup is < 0 or > 1_000_000)
@@ -75,7 +91,7 @@ internal sealed class QuicPerfOptions
 {
     private readonly Option<string> _engine = new("--engine")
     {
-        Description = "QUIC engine: managed (the only one today; msquic arrives with issue 4).",
+        Description = "QUIC engine of client and server: managed (this SDK's) or msquic (System.Net.Quic; needs libmsquic).",
         DefaultValueFactory = _ => QuicPerfSettings.ManagedEngine,
     };
 
@@ -113,6 +129,7 @@ internal sealed class QuicPerfOptions
     public QuicPerfOptions()
     {
         _offload.AcceptOnlyFromAmong("auto", "disabled");
+        _engine.AcceptOnlyFromAmong(QuicPerfSettings.ManagedEngine, QuicPerfSettings.MsQuicEngine);
     }
 
     public void AddTo(Command command)
@@ -140,7 +157,7 @@ internal sealed class QuicPerfOptions
             : parse.GetValue(_serverProcess) ? ServerMode.ChildProcess
             : ServerMode.InProcess;
         return new QuicPerfSettings(
-            parse.GetValue(_engine) ?? QuicPerfSettings.ManagedEngine,
+            ParseEngine(parse.GetValue(_engine)),
             parse.GetValue(_warmup),
             string.Equals(parse.GetValue(_offload), "disabled", StringComparison.Ordinal) ? QuicUdpOffload.Disabled : QuicUdpOffload.Auto,
             parse.GetValue(_qlog),
@@ -148,4 +165,8 @@ internal sealed class QuicPerfOptions
             endPoint,
             parse.GetValue(_root));
     }
+
+    /// <summary>The engine named on the command line (its values are checked by the parser).</summary>
+    public static QuicEngine ParseEngine(string? name) =>
+        string.Equals(name, QuicPerfSettings.MsQuicEngine, StringComparison.Ordinal) ? QuicEngine.MsQuic : QuicEngine.Managed;
 }

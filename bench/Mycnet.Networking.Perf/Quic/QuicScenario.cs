@@ -36,7 +36,7 @@ internal abstract class QuicScenario : IPerfScenario
 
             if (settings.Validate() is { } problem)
             {
-                return Fail(problem, string.Equals(settings.Engine, "msquic", StringComparison.OrdinalIgnoreCase) ? PerfScenarios.Unavailable : 1);
+                return Fail(problem, settings.EngineUnavailable ? PerfScenarios.Unavailable : 1);
             }
 
             if (Check(parse) is { } invalid)
@@ -45,7 +45,7 @@ internal abstract class QuicScenario : IPerfScenario
             }
 
             double[]? load = MachineFacts.LoadAverage();
-            PerfScenarios.Progress($"{Name}: engine {settings.Engine}, server {settings.ModeName}, UDP offload {settings.OffloadName}, {Environment.ProcessorCount} cores, load average {MachineFacts.DescribeLoad(load)}");
+            PerfScenarios.Progress($"{Name}: engine {settings.EngineName}, server {settings.ModeName}, UDP offload {settings.OffloadName}, {Environment.ProcessorCount} cores, load average {MachineFacts.DescribeLoad(load)}");
             JsonObject result = await RunAsync(parse, settings, cancellationToken).ConfigureAwait(false);
             result["machine"] = MachineFacts.ToJson(load);
             if (settings.QlogDirectory is { } qlog)
@@ -73,11 +73,15 @@ internal abstract class QuicScenario : IPerfScenario
     protected JsonObject NewResult(QuicPerfSettings settings, JsonObject parameters) => new()
     {
         ["scenario"] = Name,
-        ["engine"] = settings.Engine,
+        ["engine"] = settings.EngineName,
         ["server"] = settings.ModeName,
         ["offload"] = settings.OffloadName,
         ["parameters"] = parameters,
     };
+
+    /// <summary>The connection's statistics, or null on an engine that has none (msquic: System.Net.Quic exposes none).</summary>
+    protected static QuicConnectionStatistics? StatisticsOf(QuicConnection connection) =>
+        connection.Capabilities.PathStatistics ? connection.GetStatistics() : null;
 
     protected static JsonObject Describe(QuicConnectionStatistics stats) => new()
     {

@@ -82,13 +82,23 @@ internal sealed class BulkScenario : QuicScenario
                     int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
                     TimeSpan elapsed = await TransferAsync(connection, bytes, up, buffer, cancellationToken).ConfigureAwait(false);
                     long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-                    QuicConnectionStatistics stats = connection.GetStatistics();
+                    QuicConnectionStatistics? stats = StatisticsOf(connection);
                     gbps[run] = Gbps(bytes, elapsed);
-                    long packets = stats.PacketsSent + stats.PacketsReceived;
-                    PerfScenarios.Progress(Format(
-                        $"run {run + 1}: {bytes:N0} bytes {(up ? "up" : "down")} in {elapsed.TotalMilliseconds:0.0} ms = {gbps[run]:0.000} Gbit/s; client sent {stats.PacketsSent:N0} / received {stats.PacketsReceived:N0} packets, lost {stats.PacketsLost:N0}, cwnd {stats.CongestionWindow:N0}, smoothed RTT {stats.SmoothedRtt.TotalMicroseconds:0} us; process allocated {allocated / 1024.0:N0} KiB ({(packets == 0 ? 0 : allocated / (double)packets):0.0} B per client packet), GCs gen0 {GC.CollectionCount(0) - gen0} gen1 {GC.CollectionCount(1) - gen1} gen2 {GC.CollectionCount(2) - gen2}"));
+                    string gcs = Format($"GCs gen0 {GC.CollectionCount(0) - gen0} gen1 {GC.CollectionCount(1) - gen1} gen2 {GC.CollectionCount(2) - gen2}");
+                    if (stats is null)
+                    {
+                        PerfScenarios.Progress(Format(
+                            $"run {run + 1}: {bytes:N0} bytes {(up ? "up" : "down")} in {elapsed.TotalMilliseconds:0.0} ms = {gbps[run]:0.000} Gbit/s (the engine has no statistics); process allocated {allocated / 1024.0:N0} KiB, {gcs}"));
+                    }
+                    else
+                    {
+                        long packets = stats.PacketsSent + stats.PacketsReceived;
+                        PerfScenarios.Progress(Format(
+                            $"run {run + 1}: {bytes:N0} bytes {(up ? "up" : "down")} in {elapsed.TotalMilliseconds:0.0} ms = {gbps[run]:0.000} Gbit/s; client sent {stats.PacketsSent:N0} / received {stats.PacketsReceived:N0} packets, lost {stats.PacketsLost:N0}, cwnd {stats.CongestionWindow:N0}, smoothed RTT {stats.SmoothedRtt.TotalMicroseconds:0} us; process allocated {allocated / 1024.0:N0} KiB ({(packets == 0 ? 0 : allocated / (double)packets):0.0} B per client packet), {gcs}"));
+                    }
+
                     QuicConnectionStatistics? sender = null;
-                    if (!up && host is InProcessServerHost local)
+                    if (!up && stats is not null && host is InProcessServerHost local)
                     {
                         sender = await local.Server.WaitForDownloadStatisticsAsync(connection.LocalEndPoint, cancellationToken).ConfigureAwait(false);
                         PerfScenarios.Progress(Format(
@@ -103,8 +113,12 @@ internal sealed class BulkScenario : QuicScenario
                         ["gc_gen0"] = GC.CollectionCount(0) - gen0,
                         ["gc_gen1"] = GC.CollectionCount(1) - gen1,
                         ["gc_gen2"] = GC.CollectionCount(2) - gen2,
-                        ["client"] = Describe(stats),
                     };
+                    if (stats is not null)
+                    {
+                        details["client"] = Describe(stats);
+                    }
+
                     if (sender is not null)
                     {
                         details["server"] = Describe(sender);

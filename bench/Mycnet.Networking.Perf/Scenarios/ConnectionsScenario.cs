@@ -17,7 +17,8 @@ namespace Mycnet.Networking.Perf.Scenarios;
 /// another process its own snapshot (asked over a control connection opened before the baseline)
 /// is added to the client's. The working-set growth per connection is reported beside it; it also
 /// holds native memory (OpenSSL cipher contexts) but moves with the GC's own heap reservations, so
-/// it is noisier.</para>
+/// it is noisier. On the msquic engine the connection state is native memory that the managed heap
+/// does not see: there the working-set figure is the one to compare.</para>
 /// <para>Every client connection has its own UDP socket (and its receive buffer), as
 /// <see cref="QuicConnection.ConnectAsync"/> gives it; the server's connections share the
 /// listener's socket. Warm-up connections are opened and closed before the baseline.</para>
@@ -107,6 +108,12 @@ internal sealed class ConnectionsScenario : QuicScenario
                 result["bytes_per_connection"] = Math.Round(perConnection);
                 result["measured"] = "managed heap growth after a full compacting GC (GC.GetTotalMemory), client and server ends of each connection, divided by count";
                 result["working_set_bytes_per_connection"] = Math.Round(workingSetPerConnection);
+                if (settings.Engine == QuicEngine.MsQuic)
+                {
+                    // Not comparable with the managed engine's figure: say so beside it.
+                    result["note"] = "msquic keeps each connection's state in native memory, outside the managed heap: bytes_per_connection counts only the System.Net.Quic and SDK objects; working_set_bytes_per_connection includes msquic's native state";
+                }
+
                 if (serverDelta is not null)
                 {
                     result["client_bytes_per_connection"] = Math.Round(clientDelta.ManagedHeapBytes / (double)count);

@@ -107,14 +107,18 @@ internal sealed class RrScenario : QuicScenario
                     total = Stopwatch.GetElapsedTime(start);
                 }
 
-                QuicConnectionStatistics stats = connection.GetStatistics();
+                QuicConnectionStatistics? stats = StatisticsOf(connection);
                 await connection.CloseAsync(0, cancellationToken).ConfigureAwait(false);
 
                 LatencyStats latency = LatencyStats.FromTicks(ticks);
                 double perSecond = count / total.TotalSeconds;
                 PerfScenarios.Progress(Format(
                     $"{Name}: {count:N0} requests of {size} bytes {(oneStream ? "on one stream" : "on new streams")} (stream limit {streamLimit}, {warmup:N0} warm-up): median {latency.MedianUs:0.0} us, p90 {latency.P90Us:0.0} us, p99 {latency.P99Us:0.0} us, mean {latency.MeanUs:0.0} us, min {latency.MinUs:0.0} us, max {latency.MaxUs:0.0} us; {perSecond:N0} requests/s"));
-                PerfScenarios.Progress(Format($"client: sent {stats.PacketsSent:N0} packets, received {stats.PacketsReceived:N0}, lost {stats.PacketsLost:N0}; smoothed RTT {stats.SmoothedRtt.TotalMicroseconds:0} us, min RTT {stats.MinRtt.TotalMicroseconds:0} us"));
+                if (stats is not null)
+                {
+                    PerfScenarios.Progress(Format($"client: sent {stats.PacketsSent:N0} packets, received {stats.PacketsReceived:N0}, lost {stats.PacketsLost:N0}; smoothed RTT {stats.SmoothedRtt.TotalMicroseconds:0} us, min RTT {stats.MinRtt.TotalMicroseconds:0} us"));
+                }
+
 
                 JsonObject result = NewResult(settings, new JsonObject
                 {
@@ -134,7 +138,11 @@ internal sealed class RrScenario : QuicScenario
                 result["measured"] = oneStream
                     ? "write of the request to the last byte of its echo, one stream"
                     : "stream open to the response's FIN read, a new stream per request";
-                result["client"] = Describe(stats);
+                if (stats is not null)
+                {
+                    result["client"] = Describe(stats);
+                }
+
                 return result;
             }
         }

@@ -22,6 +22,8 @@ internal sealed class ServeScenario : IPerfScenario
         offload.AcceptOnlyFromAmong("auto", "disabled");
         var qlog = new Option<string?>("--qlog") { Description = "Directory for server-side qlog traces." };
         var maxBidi = new Option<int>("--max-bidi-streams") { Description = "Bidirectional streams each client may have open at once.", DefaultValueFactory = _ => PerfServerConfig.DefaultMaxInboundBidirectionalStreams };
+        var engine = new Option<string>("--engine") { Description = "QUIC engine: managed or msquic (needs libmsquic).", DefaultValueFactory = _ => QuicPerfSettings.ManagedEngine };
+        engine.AcceptOnlyFromAmong(QuicPerfSettings.ManagedEngine, QuicPerfSettings.MsQuicEngine);
         var untilStdin = new Option<bool>("--until-stdin-closes") { Description = "Stop when stdin closes (how a parent process stops its child server); otherwise run until Ctrl+C." };
         var rootOut = new Option<string?>("--root-out") { Description = "Write the root certificate (DER) to this file, for a client's --root." };
         var command = new Command(Name, "Run the QUIC perf server alone: prints 'ready {json}' with its address and root certificate, serves until stopped.")
@@ -30,6 +32,7 @@ internal sealed class ServeScenario : IPerfScenario
             offload,
             qlog,
             maxBidi,
+            engine,
             untilStdin,
             rootOut,
         };
@@ -42,7 +45,14 @@ internal sealed class ServeScenario : IPerfScenario
             }
 
             QuicUdpOffload mode = string.Equals(parse.GetValue(offload), "disabled", StringComparison.Ordinal) ? QuicUdpOffload.Disabled : QuicUdpOffload.Auto;
-            var config = new PerfServerConfig(endPoint, mode, parse.GetValue(qlog), parse.GetValue(maxBidi));
+            QuicEngine kind = QuicPerfOptions.ParseEngine(parse.GetValue(engine));
+            if (!QuicListener.IsEngineSupported(kind))
+            {
+                await Console.Error.WriteLineAsync("serve: --engine msquic needs libmsquic: System.Net.Quic.QuicListener.IsSupported is false on this host").ConfigureAwait(false);
+                return PerfScenarios.Unavailable;
+            }
+
+            var config = new PerfServerConfig(endPoint, mode, parse.GetValue(qlog), parse.GetValue(maxBidi), kind);
             return await RunAsync(config, parse.GetValue(untilStdin), parse.GetValue(rootOut), cancellationToken).ConfigureAwait(false);
         });
         return command;

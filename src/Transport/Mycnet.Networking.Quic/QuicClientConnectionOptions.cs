@@ -47,7 +47,14 @@ public sealed class QuicClientConnectionOptions : QuicConnectionOptions
     /// <summary>Intermediate certificates sent after <see cref="ClientCertificate"/>.</summary>
     public X509Certificate2Collection? ClientCertificateChain { get; set; }
 
-    /// <summary>Kernel batching of the connection's socket. Default <see cref="QuicUdpOffload.Auto"/>.</summary>
+    /// <summary>
+    /// The engine that runs the connection. Default <see cref="QuicEngine.Managed"/>.
+    /// <see cref="QuicEngine.MsQuic"/> needs libmsquic (<see cref="QuicConnection.IsEngineSupported"/>);
+    /// <see cref="QuicConnectionOptions"/> says which settings it applies, ignores or refuses.
+    /// </summary>
+    public QuicEngine Engine { get; set; } = QuicEngine.Managed;
+
+    /// <summary>Kernel batching of the connection's socket. Default <see cref="QuicUdpOffload.Auto"/>. Ignored by the msquic engine, which batches on its own.</summary>
     public QuicUdpOffload UdpOffload { get; set; } = QuicUdpOffload.Auto;
 
     /// <summary>
@@ -55,7 +62,8 @@ public sealed class QuicClientConnectionOptions : QuicConnectionOptions
     /// socket bound to a network device (SO_BINDTODEVICE) or created inside another network
     /// namespace, as a multi-homed host needs. The SDK then sets its options and binds it to
     /// <see cref="LocalEndPoint"/> (or an ephemeral port) unless it is already bound, and owns it.
-    /// Default null: the SDK creates the socket.
+    /// Default null: the SDK creates the socket. Managed engine only: set with the msquic engine, it
+    /// is refused (<see cref="NotSupportedException"/>).
     /// </summary>
     public Func<System.Net.Sockets.AddressFamily, System.Net.Sockets.Socket>? SocketFactory { get; set; }
 

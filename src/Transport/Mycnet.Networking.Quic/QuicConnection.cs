@@ -1,29 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Mycnet.Networking.Quic.Core;
 using Mycnet.Networking.Quic.Core.Tls;
 using Mycnet.Networking.Quic.Driver;
+using Mycnet.Networking.Quic.MsQuic;
 
 namespace Mycnet.Networking.Quic;
 
 /// <summary>
-/// A QUIC connection (RFC 9000) on the managed engine: outgoing from <see cref="ConnectAsync"/>, or
-/// accepted by <see cref="QuicListener.AcceptConnectionAsync"/>.
+/// A QUIC connection (RFC 9000): outgoing from <see cref="ConnectAsync"/>, or accepted by
+/// <see cref="QuicListener.AcceptConnectionAsync"/>, on the engine the options chose
+/// (<see cref="QuicEngine"/>).
 /// </summary>
 /// <remarks>
 /// <para>Shaped like System.Net.Quic's <c>QuicConnection</c>. Every operation may be called from any
-/// thread; the connection's engine runs on its own worker (one thread at a time, on the thread
-/// pool). Once the connection has closed — by <see cref="CloseAsync"/>, by the peer, by the idle
-/// timeout — every operation fails with the same <see cref="QuicException"/>.</para>
-/// <para>An outgoing connection has its own UDP socket, closed when the connection has finished
-/// (after the closing period of RFC 9000 §10.2 that follows <see cref="DisposeAsync"/>).</para>
+/// thread. Once the connection has closed — by <see cref="CloseAsync"/>, by the peer, by the idle
+/// timeout — every operation fails with a <see cref="QuicException"/>.</para>
+/// <para>On the managed engine the connection runs on its own worker (one thread at a time, on the
+/// thread pool); an outgoing connection has its own UDP socket, closed when the connection has
+/// finished (after the closing period of RFC 9000 §10.2 that follows <see cref="DisposeAsync"/>).</para>
+/// <para>Engines: this type holds the managed engine's driver, or — on the msquic engine — an
+/// adapter over a System.Net.Quic connection (<c>MsQuic/MsQuicConnection</c>), to which every
+/// operation is forwarded in one call after the checks both engines share. Operations the msquic
+/// engine has no counterpart for (datagrams, PING, statistics) throw
+/// <see cref="NotSupportedException"/> naming the managed engine; <see cref="Capabilities"/> lists
+/// them in advance.</para>
 /// </remarks>
 public sealed class QuicConnection : IAsyncDisposable
 {
+    private const string DatagramsFeature = "Datagrams (RFC 9221)";
+
     private ConnectionDriver _driver = null!;
+    private MsQuicConnection? _msquic;
     private string? _targetHostName;
     private int _disposed;
 
@@ -31,45 +44,62 @@ public sealed class QuicConnection : IAsyncDisposable
     {
     }
 
-    /// <summary>Whether QUIC is available: always, the managed engine needs nothing from the platform.</summary>
+    /// <summary>Whether QUIC is available: always, the managed engine needs nothing from the platform (see <see cref="IsEngineSupported"/> for the others).</summary>
     public static bool IsSupported => true;
 
     /// <summary>
     /// The local address of the connection's current path. For a socket bound to a wildcard
     /// address, the address the peer's datagrams arrive on (once one has arrived).
     /// </summary>
-    public IPEndPoint LocalEndPoint => Unmap(Concrete(_driver.LocalEndPointSnapshot!, _driver.LastLocalEndPoint))!;
+    public IPEndPoint LocalEndPoint => IsMsQuic ? _msquic.LocalEndPoint : Unmap(Concrete(_driver.LocalEndPointSnapshot!, _driver.LastLocalEndPoint))!;
 
     /// <summary>The peer's address on the connection's current path (it may change when the peer migrates).</summary>
-    public IPEndPoint RemoteEndPoint => Unmap(_driver.RemoteEndPointSnapshot)!;
+    public IPEndPoint RemoteEndPoint => IsMsQuic ? _msquic.RemoteEndPoint : Unmap(_driver.RemoteEndPointSnapshot)!;
 
     /// <summary>The application protocol (ALPN) both sides agreed on.</summary>
-    public SslApplicationProtocol NegotiatedApplicationProtocol => _driver.NegotiatedApplicationProtocol;
+    public SslApplicationProtocol NegotiatedApplicationProtocol => IsMsQuic ? _msquic.NegotiatedApplicationProtocol : _driver.NegotiatedApplicationProtocol;
 
     /// <summary>The TLS 1.3 cipher suite protecting the connection.</summary>
-    public TlsCipherSuite NegotiatedCipherSuite => _driver.NegotiatedCipherSuite;
+    public TlsCipherSuite NegotiatedCipherSuite => IsMsQuic ? _msquic.NegotiatedCipherSuite : _driver.NegotiatedCipherSuite;
 
     /// <summary>The peer's certificate: the server's at a client, the client's (if it sent one) at a server.</summary>
-    public X509Certificate2? RemoteCertificate => _driver.RemoteCertificate;
+    public X509Certificate2? RemoteCertificate => IsMsQuic ? _msquic.RemoteCertificate : _driver.RemoteCertificate;
 
     /// <summary>The server name: the target host at a client, the client's SNI at a server (empty when it sent none).</summary>
-    public string TargetHostName => _targetHostName ?? _driver.ServerName ?? string.Empty;
+    public string TargetHostName => _targetHostName ?? (IsMsQuic ? _msquic.TargetHostName : _driver.ServerName) ?? string.Empty;
 
-    /// <summary>What the engine behind this connection supports.</summary>
-    public QuicCapabilities Capabilities => QuicCapabilities.ManagedEngine;
+    /// <summary>What the engine behind this connection supports, and which engine it is.</summary>
+    public QuicCapabilities Capabilities => IsMsQuic ? QuicCapabilities.MsQuicEngine : QuicCapabilities.ManagedEngine;
 
     /// <summary>
     /// The largest datagram payload <see cref="SendDatagramAsync"/> accepts now: limited by the peer's
-    /// max_datagram_frame_size and the path's datagram size (RFC 9221 §3); 0 when the peer accepts none.
+    /// max_datagram_frame_size and the path's datagram size (RFC 9221 §3); 0 when the peer accepts
+    /// none, and always 0 on the msquic engine, which has no datagrams.
     /// </summary>
-    public int MaxDatagramSize => _driver.MaxDatagramSizeSnapshot;
+    public int MaxDatagramSize => IsMsQuic ? 0 : _driver.MaxDatagramSizeSnapshot;
 
     internal ConnectionDriver Driver => _driver;
+
+    /// <summary>Whether the msquic engine runs this connection (which exists only where System.Net.Quic is supported).</summary>
+    [MemberNotNullWhen(true, nameof(_msquic))]
+    [SupportedOSPlatformGuard("linux")]
+    [SupportedOSPlatformGuard("windows")]
+    [SupportedOSPlatformGuard("osx")]
+    private bool IsMsQuic => _msquic is not null;
+
+    /// <summary>
+    /// Whether <paramref name="engine"/> can run on this host: the managed engine always; the msquic
+    /// engine where System.Net.Quic finds a usable libmsquic.
+    /// </summary>
+    public static bool IsEngineSupported(QuicEngine engine) =>
+        engine == QuicEngine.Managed || (engine == QuicEngine.MsQuic && MsQuicPlatform.IsConnectionSupported);
 
     /// <summary>
     /// Connects to a server: binds a UDP socket, runs the handshake, and returns once it completed.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid (the parameter name says which).</exception>
+    /// <exception cref="NotSupportedException">An option asks for what only the managed engine does, on the msquic engine.</exception>
+    /// <exception cref="PlatformNotSupportedException">The msquic engine was asked for and this host has no usable libmsquic.</exception>
     /// <exception cref="QuicException">The handshake failed, timed out or was refused.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the attempt is abandoned and its socket closed.</exception>
     public static async ValueTask<QuicConnection> ConnectAsync(QuicClientConnectionOptions options, CancellationToken cancellationToken = default)
@@ -87,6 +117,17 @@ public sealed class QuicConnection : IAsyncDisposable
             ?? (snapshot.RemoteEndPoint is DnsEndPoint dns && !IPAddress.TryParse(dns.Host, out _) ? dns.Host : Unmap(remote)!.Address.ToString());
 
         var connection = new QuicConnection { _targetHostName = targetHost };
+        if (snapshot.Engine == QuicEngine.MsQuic)
+        {
+            if (!MsQuicPlatform.IsConnectionSupported)
+            {
+                throw MsQuicPlatform.ConnectionUnsupported();
+            }
+
+            await MsQuicConnection.ConnectAsync(connection, snapshot, Unmap(remote)!, targetHost, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+
         EndpointDriver endpoint = EndpointDriver.CreateClient(bindTo, snapshot.UdpOffload, snapshot.TimeProvider, snapshot.SocketFactory);
         ConnectionDriver driver;
         try
@@ -128,6 +169,11 @@ public sealed class QuicConnection : IAsyncDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (IsMsQuic)
+        {
+            return await _msquic.OpenOutboundStreamAsync(type, cancellationToken).ConfigureAwait(false);
+        }
+
         var request = new OpenStreamRequest(type == QuicStreamType.Bidirectional);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static (state, token) => ((OpenStreamRequest)state!).Cancel(token), request);
         _driver.PostInline(request);
@@ -139,7 +185,7 @@ public sealed class QuicConnection : IAsyncDisposable
     public ValueTask<QuicStream> AcceptInboundStreamAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return ReadAsync(_driver.AcceptedStreams, cancellationToken);
+        return IsMsQuic ? _msquic.AcceptInboundStreamAsync(cancellationToken) : ReadAsync(_driver.AcceptedStreams, cancellationToken);
     }
 
     /// <summary>
@@ -148,9 +194,11 @@ public sealed class QuicConnection : IAsyncDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">The peer does not accept datagrams.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The datagram is larger than <see cref="MaxDatagramSize"/>.</exception>
+    /// <exception cref="NotSupportedException">The connection runs on the msquic engine, which has no datagrams.</exception>
     public async ValueTask SendDatagramAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        ThrowIfMsQuic(DatagramsFeature);
         if (_driver.CloseException is { } closed)
         {
             throw closed;
@@ -180,9 +228,11 @@ public sealed class QuicConnection : IAsyncDisposable
     /// sent again. Useful to test that a path and the peer are alive.
     /// </summary>
     /// <exception cref="QuicException">The connection closed before the PING was acknowledged.</exception>
+    /// <exception cref="NotSupportedException">The connection runs on the msquic engine, which offers no PING.</exception>
     public async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        ThrowIfMsQuic("PING round trips (PingAsync)");
         if (_driver.CloseException is { } closed)
         {
             throw closed;
@@ -197,9 +247,11 @@ public sealed class QuicConnection : IAsyncDisposable
 
     /// <summary>Waits for the next datagram from the peer (RFC 9221). Unread datagrams beyond 128 are dropped, oldest first.</summary>
     /// <exception cref="InvalidOperationException"><see cref="QuicConnectionOptions.DatagramReceiveEnabled"/> is false.</exception>
+    /// <exception cref="NotSupportedException">The connection runs on the msquic engine, which has no datagrams.</exception>
     public ValueTask<ReadOnlyMemory<byte>> ReceiveDatagramAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        ThrowIfMsQuic(DatagramsFeature);
         if (!_driver.DatagramReceiveEnabled)
         {
             throw new InvalidOperationException("This connection does not accept datagrams (DatagramReceiveEnabled is false).");
@@ -221,6 +273,12 @@ public sealed class QuicConnection : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(errorCode), errorCode, "An application error code is between 0 and 2^62-1.");
         }
 
+        if (IsMsQuic)
+        {
+            await _msquic.CloseAsync(errorCode, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var request = new CloseRequest(errorCode);
         _driver.PostInline(request);
         await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -234,14 +292,17 @@ public sealed class QuicConnection : IAsyncDisposable
     internal async ValueTask<bool> TryInitiateKeyUpdateAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        ThrowIfMsQuic("Key updates on request");
         var request = new KeyUpdateRequest();
         _driver.PostInline(request);
         return await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A snapshot of the connection's counters and current path (as of its worker's last pass).</summary>
+    /// <exception cref="NotSupportedException">The connection runs on the msquic engine: System.Net.Quic exposes no statistics (<see cref="QuicCapabilities.PathStatistics"/> is false).</exception>
     public QuicConnectionStatistics GetStatistics()
     {
+        ThrowIfMsQuic("Statistics (GetStatistics)");
         ConnectionStats stats = _driver.StatisticsSnapshot;
         return new QuicConnectionStatistics
         {
@@ -278,15 +339,27 @@ public sealed class QuicConnection : IAsyncDisposable
             return;
         }
 
+        if (IsMsQuic)
+        {
+            await _msquic.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         var request = new CloseRequest(_driver.DefaultCloseErrorCode);
         _driver.PostInline(request);
         await request.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"QuicConnection {(_driver.IsServer ? "server" : "client")} {LocalEndPoint} <-> {RemoteEndPoint}";
+    public override string ToString() =>
+        $"QuicConnection {((IsMsQuic ? _msquic.IsServer : _driver.IsServer) ? "server" : "client")} {LocalEndPoint} <-> {RemoteEndPoint}{(IsMsQuic ? " (msquic)" : "")}";
 
     internal void Attach(ConnectionDriver driver) => _driver = driver;
+
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("windows")]
+    [SupportedOSPlatform("osx")]
+    internal void Attach(MsQuicConnection connection) => _msquic = connection;
 
     private static IPEndPoint Concrete(IPEndPoint endPoint, IPEndPoint? arrivedOn) =>
         arrivedOn is not null && (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any)) && arrivedOn.Port == endPoint.Port
@@ -377,4 +450,12 @@ public sealed class QuicConnection : IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private void ThrowIfMsQuic(string feature)
+    {
+        if (_msquic is not null)
+        {
+            throw MsQuicPlatform.FeatureUnsupported(feature);
+        }
+    }
 }

@@ -1,7 +1,10 @@
 namespace Mycnet.Networking.Quic;
 
 /// <summary>Why a QUIC operation failed; carried by <see cref="QuicException.QuicError"/>.</summary>
-/// <remarks>Modelled on System.Net.Quic's <c>QuicError</c>, with the values the managed engine can produce.</remarks>
+/// <remarks>
+/// Modelled on System.Net.Quic's <c>QuicError</c>, with the values the engines produce; the msquic
+/// engine's errors are mapped onto the same values (see <c>MsQuic/MsQuicErrorMapping</c>).
+/// </remarks>
 public enum QuicError
 {
     /// <summary>An unexpected failure inside the engine or its driver; the inner exception says what.</summary>

@@ -1,8 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Runtime.Versioning;
 using System.Threading.Channels;
 using Mycnet.Networking.Quic.Core;
 using Mycnet.Networking.Quic.Diagnostics;
 using Mycnet.Networking.Quic.Driver;
+using Mycnet.Networking.Quic.MsQuic;
 using Mycnet.Networking.Quic.Tracing;
 
 namespace Mycnet.Networking.Quic;
@@ -18,11 +21,17 @@ namespace Mycnet.Networking.Quic;
 /// CONNECTION_REFUSED), connections that completed their handshake but were never accepted are
 /// closed the same way, and connections already accepted keep working. The socket closes once the
 /// last of them has finished.</para>
+/// <para>Engines: <see cref="QuicListenerOptions.Engine"/> chooses. This type holds the managed
+/// engine's endpoint, or an adapter over a System.Net.Quic listener (<c>MsQuic/MsQuicListener</c>)
+/// that every operation is forwarded to. The msquic listener differs where System.Net.Quic gives no
+/// control: no Retry, no stateless resets of its own choosing, and unaccepted connections are closed
+/// with the default close error code rather than refused.</para>
 /// </remarks>
 public sealed class QuicListener : IAsyncDisposable
 {
-    private readonly EndpointDriver _endpoint;
-    private readonly ListenerSink _sink;
+    private readonly EndpointDriver _endpoint = null!;
+    private readonly ListenerSink _sink = null!;
+    private readonly MsQuicListener? _msquic;
     private int _disposed;
 
     private QuicListener(QuicListenerOptions options)
@@ -38,19 +47,47 @@ public sealed class QuicListener : IAsyncDisposable
         }
     }
 
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("windows")]
+    [SupportedOSPlatform("osx")]
+    private QuicListener(MsQuicListener msquic)
+    {
+        _msquic = msquic;
+        LocalEndPoint = msquic.LocalEndPoint;
+    }
+
     private readonly Microsoft.Extensions.Logging.ILogger? _logger;
 
-    /// <summary>Whether QUIC listeners are available: always, the managed engine needs nothing from the platform.</summary>
+    /// <summary>Whether QUIC listeners are available: always, the managed engine needs nothing from the platform (see <see cref="IsEngineSupported"/> for the others).</summary>
     public static bool IsSupported => true;
 
     /// <summary>The address and port the listener is bound to (the chosen port when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>The listener's socket and routing, for tests.</summary>
+    /// <summary>The engine of this listener and of the connections it accepts.</summary>
+    public QuicEngine Engine => IsMsQuic ? QuicEngine.MsQuic : QuicEngine.Managed;
+
+    /// <summary>The listener's socket and routing, for tests (managed engine only).</summary>
     internal EndpointDriver Endpoint => _endpoint;
+
+    /// <summary>Whether the msquic engine runs this listener (which exists only where System.Net.Quic is supported).</summary>
+    [MemberNotNullWhen(true, nameof(_msquic))]
+    [SupportedOSPlatformGuard("linux")]
+    [SupportedOSPlatformGuard("windows")]
+    [SupportedOSPlatformGuard("osx")]
+    private bool IsMsQuic => _msquic is not null;
+
+    /// <summary>
+    /// Whether listeners of <paramref name="engine"/> can run on this host: the managed engine
+    /// always; the msquic engine where System.Net.Quic finds a usable libmsquic.
+    /// </summary>
+    public static bool IsEngineSupported(QuicEngine engine) =>
+        engine == QuicEngine.Managed || (engine == QuicEngine.MsQuic && MsQuicPlatform.IsListenerSupported);
 
     /// <summary>Binds the socket and starts accepting.</summary>
     /// <exception cref="ArgumentException">An option is invalid (the parameter name says which).</exception>
+    /// <exception cref="NotSupportedException">An option asks for what only the managed engine does, on the msquic engine.</exception>
+    /// <exception cref="PlatformNotSupportedException">The msquic engine was asked for and this host has no usable libmsquic.</exception>
     /// <exception cref="QuicException">The address is in use or not local.</exception>
     public static ValueTask<QuicListener> ListenAsync(QuicListenerOptions options, CancellationToken cancellationToken = default)
     {
@@ -58,6 +95,13 @@ public sealed class QuicListener : IAsyncDisposable
         QuicListenerOptions snapshot = options.Snapshot();
         QuicOptionsValidation.Validate(snapshot);
         cancellationToken.ThrowIfCancellationRequested();
+        if (snapshot.Engine == QuicEngine.MsQuic)
+        {
+            return MsQuicPlatform.IsListenerSupported
+                ? ListenMsQuicAsync(snapshot, cancellationToken)
+                : ValueTask.FromException<QuicListener>(MsQuicPlatform.ListenerUnsupported());
+        }
+
         return ValueTask.FromResult(new QuicListener(snapshot));
     }
 
@@ -66,6 +110,11 @@ public sealed class QuicListener : IAsyncDisposable
     public async ValueTask<QuicConnection> AcceptConnectionAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (IsMsQuic)
+        {
+            return await _msquic.AcceptConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         ChannelReader<QuicConnection> reader = _sink.Accepted.Reader;
         while (true)
         {
@@ -90,6 +139,12 @@ public sealed class QuicListener : IAsyncDisposable
             return;
         }
 
+        if (IsMsQuic)
+        {
+            await _msquic.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         List<QuicConnection> unclaimed = _sink.Stop();
         _endpoint.StopAccepting();
         var refusals = new Task[unclaimed.Count];
@@ -106,7 +161,13 @@ public sealed class QuicListener : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"QuicListener {LocalEndPoint}";
+    public override string ToString() => $"QuicListener {LocalEndPoint}{(IsMsQuic ? " (msquic)" : "")}";
+
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("windows")]
+    [SupportedOSPlatform("osx")]
+    private static async ValueTask<QuicListener> ListenMsQuicAsync(QuicListenerOptions options, CancellationToken cancellationToken) =>
+        new(await MsQuicListener.ListenAsync(options, cancellationToken).ConfigureAwait(false));
 
     private static EndpointConfig CreateEndpointConfig(QuicListenerOptions options, int maxSegmentsPerTransmit)
     {

@@ -29,12 +29,20 @@ public sealed class QuicListenerOptions
 
     /// <summary>
     /// Validate every client's address with a Retry before any handshake work (RFC 9000 §8.1.2):
-    /// costs a round trip, protects against spoofed floods. Default false.
+    /// costs a round trip, protects against spoofed floods. Default false. Managed engine only:
+    /// System.Net.Quic cannot ask msquic for it, so true with the msquic engine is refused.
     /// </summary>
     public bool RequireRetry { get; set; }
 
-    /// <summary>Kernel batching of the listener's socket. Default <see cref="QuicUdpOffload.Auto"/>.</summary>
+    /// <summary>Kernel batching of the listener's socket. Default <see cref="QuicUdpOffload.Auto"/>. Ignored by the msquic engine, which batches on its own.</summary>
     public QuicUdpOffload UdpOffload { get; set; } = QuicUdpOffload.Auto;
+
+    /// <summary>
+    /// The engine that runs the listener and the connections it accepts. Default
+    /// <see cref="QuicEngine.Managed"/>. <see cref="QuicEngine.MsQuic"/> needs libmsquic
+    /// (<see cref="QuicListener.IsEngineSupported"/>) and refuses <see cref="RequireRetry"/>.
+    /// </summary>
+    public QuicEngine Engine { get; set; } = QuicEngine.Managed;
 
     /// <summary>A private copy, so changes after the call cannot affect the listener.</summary>
     internal QuicListenerOptions Snapshot()

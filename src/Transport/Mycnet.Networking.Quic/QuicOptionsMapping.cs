@@ -74,11 +74,20 @@ internal static class QuicOptionsMapping
         return tls;
     }
 
-    private static bool Invoke(QuicCertificateValidationCallback callback, QuicConnection connection, TlsCertificateValidationContext context)
+    private static bool Invoke(QuicCertificateValidationCallback callback, QuicConnection connection, TlsCertificateValidationContext context) =>
+        InvokeValidationCallback(callback, connection, context.Certificate, context.ChainElements, context.PolicyErrors);
+
+    /// <summary>Runs the application's certificate validation callback; one that throws rejects the certificate. Both engines use it.</summary>
+    internal static bool InvokeValidationCallback(
+        QuicCertificateValidationCallback callback,
+        QuicConnection connection,
+        X509Certificate2 certificate,
+        IReadOnlyList<X509Certificate2> chain,
+        SslPolicyErrors errors)
     {
         try
         {
-            return callback(connection, context.Certificate, context.ChainElements, context.PolicyErrors);
+            return callback(connection, certificate, chain, errors);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -10,9 +10,21 @@ namespace Mycnet.Networking.Quic;
 /// subclass) whose parameter name is the property at fault and whose message says what is allowed.
 /// Called on a private copy of the caller's options, so later changes cannot bypass it.
 /// </summary>
+/// <remarks>
+/// The msquic engine's own limits are checked here too: a value it cannot take (a stream limit
+/// above 65535, a window that is not a power of two) is an <see cref="ArgumentOutOfRangeException"/>;
+/// a setting only the managed engine honours, asked for explicitly, is a
+/// <see cref="NotSupportedException"/> naming the property and the engine that has it.
+/// </remarks>
 internal static class QuicOptionsValidation
 {
     private const int MaxStreamLimit = 1 << 24;
+
+    /// <summary>msquic's stream limits are 16-bit.</summary>
+    private const int MsQuicMaxStreamLimit = ushort.MaxValue;
+
+    /// <summary>System.Net.Quic takes receive windows as powers of two in an int.</summary>
+    private const long MsQuicMaxWindow = 1 << 30;
 
     public static void Validate(QuicClientConnectionOptions options)
     {
@@ -39,6 +51,16 @@ internal static class QuicOptionsValidation
 
         ValidateApplicationProtocols(options.ApplicationProtocols, nameof(QuicClientConnectionOptions.ApplicationProtocols));
         ValidateOffload(options.UdpOffload);
+        ValidateEngine(options.Engine);
+        if (options.Engine == QuicEngine.MsQuic)
+        {
+            ValidateForMsQuic(options);
+            if (options.SocketFactory is not null)
+            {
+                throw ManagedOnly(nameof(QuicClientConnectionOptions.SocketFactory), "a socket of the application's making (msquic creates its own sockets)");
+            }
+        }
+
         if (!Enum.IsDefined(options.CertificateRevocationCheckMode))
         {
             throw OutOfRange(nameof(QuicClientConnectionOptions.CertificateRevocationCheckMode), options.CertificateRevocationCheckMode, "Not a defined revocation mode.");
@@ -65,9 +87,19 @@ internal static class QuicOptionsValidation
         }
 
         ValidateOffload(options.UdpOffload);
+        ValidateEngine(options.Engine);
         QuicServerConnectionOptions server = options.ConnectionOptions
             ?? throw Null(nameof(QuicListenerOptions.ConnectionOptions), "ConnectionOptions is required: the settings of accepted connections.");
         ValidateShared(server);
+        if (options.Engine == QuicEngine.MsQuic)
+        {
+            ValidateForMsQuic(server);
+            if (options.RequireRetry)
+            {
+                throw ManagedOnly(nameof(QuicListenerOptions.RequireRetry), "Retry on every connection (System.Net.Quic cannot ask msquic for it)");
+            }
+        }
+
         if (server.ServerCertificate is null)
         {
             throw Null(nameof(QuicServerConnectionOptions.ServerCertificate), "ConnectionOptions.ServerCertificate is required.");
@@ -132,6 +164,45 @@ internal static class QuicOptionsValidation
         }
     }
 
+    /// <summary>The msquic engine's limits on the shared settings (after <see cref="ValidateShared"/>).</summary>
+    private static void ValidateForMsQuic(QuicConnectionOptions options)
+    {
+        ValidateRange(options.MaxInboundBidirectionalStreams, 0, MsQuicMaxStreamLimit, nameof(QuicConnectionOptions.MaxInboundBidirectionalStreams), " with the MsQuic engine (msquic's limit)");
+        ValidateRange(options.MaxInboundUnidirectionalStreams, 0, MsQuicMaxStreamLimit, nameof(QuicConnectionOptions.MaxInboundUnidirectionalStreams), " with the MsQuic engine (msquic's limit)");
+        ValidateMsQuicWindow(options.InitialConnectionReceiveWindow, nameof(QuicConnectionOptions.InitialConnectionReceiveWindow));
+        ValidateMsQuicWindow(options.InitialStreamReceiveWindow, nameof(QuicConnectionOptions.InitialStreamReceiveWindow));
+        if (options.CongestionControl != QuicCongestionControlAlgorithm.Cubic)
+        {
+            throw ManagedOnly(nameof(QuicConnectionOptions.CongestionControl), $"the {options.CongestionControl} congestion controller (msquic runs CUBIC)");
+        }
+
+        if (options.TimeProvider != TimeProvider.System)
+        {
+            throw ManagedOnly(nameof(QuicConnectionOptions.TimeProvider), "a TimeProvider other than TimeProvider.System (msquic keeps its own time)");
+        }
+
+        if (options.CipherSuites is not null && OperatingSystem.IsWindows())
+        {
+            throw ManagedOnly(nameof(QuicConnectionOptions.CipherSuites), "restricting the cipher suites on Windows (System.Net.Quic cannot)");
+        }
+    }
+
+    private static void ValidateMsQuicWindow(long value, string name)
+    {
+        if (value > MsQuicMaxWindow || (value & (value - 1)) != 0)
+        {
+            throw OutOfRange(name, value, $"{name} must be a power of two of at most 2^30 bytes with the MsQuic engine (System.Net.Quic's rule).");
+        }
+    }
+
+    private static void ValidateEngine(QuicEngine engine)
+    {
+        if (!Enum.IsDefined(engine))
+        {
+            throw OutOfRange("Engine", engine, "Not a defined engine: Managed or MsQuic.");
+        }
+    }
+
     private static void ValidateErrorCode(long code, string name)
     {
         if (code < 0 || (ulong)code > VarInt.MaxValue)
@@ -154,11 +225,11 @@ internal static class QuicOptionsValidation
         }
     }
 
-    private static void ValidateRange(int value, int min, int max, string name)
+    private static void ValidateRange(int value, int min, int max, string name, string context = "")
     {
         if (value < min || value > max)
         {
-            throw OutOfRange(name, value, $"{name} must be between {min} and {max}.");
+            throw OutOfRange(name, value, $"{name} must be between {min} and {max}{context}.");
         }
     }
 
@@ -211,4 +282,7 @@ internal static class QuicOptionsValidation
     private static ArgumentNullException Null(string property, string message) => new(property, message);
 
     private static ArgumentOutOfRangeException OutOfRange(string property, object? value, string message) => new(property, value, message);
+
+    private static NotSupportedException ManagedOnly(string property, string what) =>
+        new($"{property}: {what} is available on the Managed engine only, not on the MsQuic engine. Leave {property} at its default or use QuicEngine.Managed.");
 }

@@ -202,6 +202,11 @@ public sealed partial class QuicStream : Stream
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
+        if (IsMsQuic)
+        {
+            return _msquic.ReadAsync(buffer, cancellationToken);
+        }
+
         CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(ReadCanceledCallback, this)
             : default;
@@ -212,7 +217,7 @@ public sealed partial class QuicStream : Stream
             if (_readPending)
             {
                 registration.Unregister();
-                throw new InvalidOperationException($"A read is already pending on stream {Id}; one read at a time.");
+                throw ConcurrentOperation(Id, "read");
             }
 
             _readOperation.Reset();
@@ -291,6 +296,11 @@ public sealed partial class QuicStream : Stream
             return ValueTask.CompletedTask;
         }
 
+        if (IsMsQuic)
+        {
+            return _msquic.WriteAsync(buffer, completeWrites, cancellationToken);
+        }
+
         CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(WriteCanceledCallback, this)
             : default;
@@ -301,7 +311,7 @@ public sealed partial class QuicStream : Stream
             if (_writePending)
             {
                 registration.Unregister();
-                throw new InvalidOperationException($"A write is already pending on stream {Id}; one write at a time.");
+                throw ConcurrentOperation(Id, "write");
             }
 
             _writeOperation.Reset();
@@ -329,6 +339,12 @@ public sealed partial class QuicStream : Stream
         if (!_canWrite)
         {
             throw new InvalidOperationException($"Stream {Id} is a unidirectional stream the peer opened: it cannot be written.");
+        }
+
+        if (IsMsQuic)
+        {
+            _msquic.CompleteWrites();
+            return;
         }
 
         bool post;
@@ -359,6 +375,12 @@ public sealed partial class QuicStream : Stream
             throw new ArgumentOutOfRangeException(nameof(abortDirection), abortDirection, "Read, Write or Both.");
         }
 
+        if (IsMsQuic)
+        {
+            _msquic.Abort(abortDirection, errorCode);
+            return;
+        }
+
         bool post;
         lock (_gate)
         {
@@ -381,6 +403,13 @@ public sealed partial class QuicStream : Stream
     /// <summary>Completes writes gracefully and aborts unfinished reading; waits until the engine took both.</summary>
     public override async ValueTask DisposeAsync()
     {
+        if (IsMsQuic)
+        {
+            DisposeMsQuic();
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         TaskCompletionSource? completion = RequestDispose();
         if (completion is not null)
         {
@@ -398,7 +427,14 @@ public sealed partial class QuicStream : Stream
     {
         if (disposing)
         {
-            RequestDispose();
+            if (IsMsQuic)
+            {
+                DisposeMsQuic();
+            }
+            else
+            {
+                RequestDispose();
+            }
         }
 
         base.Dispose(disposing);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mycnet.Networking.Quic.Tests.Engines;
 
 namespace Mycnet.Networking.Quic.Tests.Streams;
 
@@ -6,7 +7,9 @@ namespace Mycnet.Networking.Quic.Tests.Streams;
 /// .NET <see cref="Stream"/> semantics of <see cref="QuicStream"/>, independent of the engine:
 /// a derived class supplies connected connection pairs (<see cref="CreateConnectionPairAsync"/>),
 /// so the same tests run over every engine behind the public API. The client's default stream
-/// error code must be <see cref="ClientDefaultStreamErrorCode"/>.
+/// error code must be <see cref="ClientDefaultStreamErrorCode"/>. A derived class that needs an
+/// engine this host may lack says so with <see cref="RequiresQuicEngineAttribute"/>; the tests are
+/// <see cref="EngineFactAttribute"/>s, so they are then skipped with the reason.
 /// </summary>
 public abstract class QuicStreamConformanceTests
 {
@@ -16,7 +19,7 @@ public abstract class QuicStreamConformanceTests
     /// <summary>A client connection and the server connection that accepted it.</summary>
     protected abstract Task<QuicConnectionPair> CreateConnectionPairAsync();
 
-    [Fact]
+    [EngineFact]
     public async Task Write_ThenRead_CarriesTheBytesBothWays()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -28,7 +31,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal("pong", await ReadStringAsync(client, 4));
     }
 
-    [Fact]
+    [EngineFact]
     public async Task Read_AfterTheFin_ReturnsZeroEveryTime()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -42,7 +45,7 @@ public abstract class QuicStreamConformanceTests
         await server.ReadsClosed.Guard();
     }
 
-    [Fact]
+    [EngineFact]
     public async Task ZeroByteRead_WaitsForData_WithoutConsumingIt()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -55,7 +58,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal("data", await ReadStringAsync(server, 4));
     }
 
-    [Fact]
+    [EngineFact]
     public async Task ZeroByteRead_AtTheEnd_ReturnsZero()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -66,7 +69,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(0, await server.ReadAsync(new byte[8]).Guard());
     }
 
-    [Fact]
+    [EngineFact]
     public async Task HalfClose_CompleteWritesThenReadThePeersReply()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -83,7 +86,7 @@ public abstract class QuicStreamConformanceTests
         await client.ReadsClosed.Guard();
     }
 
-    [Fact]
+    [EngineFact]
     public async Task Flush_DoesNothing_AndTheDataStillArrives()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -95,7 +98,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal("x", await ReadStringAsync(server, 1));
     }
 
-    [Fact]
+    [EngineFact]
     public async Task LargeWrite_FourMegabytes_ArrivesIntact()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -107,7 +110,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(data, await reader.Guard());
     }
 
-    [Fact]
+    [EngineFact]
     public async Task ConcurrentReadAndWrite_OnOneStream_EchoesEverything()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -136,7 +139,7 @@ public abstract class QuicStreamConformanceTests
         await echo.Guard();
     }
 
-    [Fact]
+    [EngineFact]
     public async Task SynchronousReadAndWrite_BlockUntilDone()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -157,7 +160,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(4, read);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task CancellingAPendingRead_ThrowsAndAbortsReadingWithTheDefaultCode()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -176,7 +179,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(ClientDefaultStreamErrorCode, stopped.ApplicationErrorCode);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task CancellingAPendingWrite_ThrowsAndResetsTheStreamWithTheDefaultCode()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -194,7 +197,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(ClientDefaultStreamErrorCode, reset.ApplicationErrorCode);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task AbortWrite_SurfacesOnThePeersRead_WithTheCode()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -210,7 +213,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(QuicError.OperationAborted, local.QuicError);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task AbortRead_SurfacesOnThePeersWrites_WithTheCode()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -226,7 +229,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(QuicError.OperationAborted, local.QuicError);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task WritesClosed_CompletesOnceThePeerAcknowledgedTheFin()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -238,7 +241,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(100_000, (await ReadToEndAsync(server)).Length);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task TwoPendingReads_TheSecondThrows()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -250,7 +253,7 @@ public abstract class QuicStreamConformanceTests
         await Assert.ThrowsAsync<QuicException>(() => first.Guard());
     }
 
-    [Fact]
+    [EngineFact]
     public async Task Dispose_CompletesWritesGracefully_ThePeerReadsToTheEnd()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -261,7 +264,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal("last words", await ReadToEndAsStringAsync(server));
     }
 
-    [Fact]
+    [EngineFact]
     public async Task Dispose_BeforeReadingToTheEnd_AbortsReadingWithTheDefaultCode()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -272,7 +275,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Equal(ClientDefaultStreamErrorCode, stopped.ApplicationErrorCode);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task AfterDispose_OperationsThrowObjectDisposed()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -287,7 +290,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Throws<ObjectDisposedException>(client.CompleteWrites);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task StreamShape_NoSeeking_DirectionsByType()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -305,7 +308,7 @@ public abstract class QuicStreamConformanceTests
         Assert.Throws<InvalidOperationException>(() => { _ = unidirectional.ReadAsync(new byte[1]); });
     }
 
-    [Fact]
+    [EngineFact]
     public async Task UnidirectionalStream_CarriesDataOneWay()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
@@ -319,7 +322,7 @@ public abstract class QuicStreamConformanceTests
         Assert.True(receiver.WritesClosed.IsCompletedSuccessfully);
     }
 
-    [Fact]
+    [EngineFact]
     public async Task ConnectionClosedByThePeer_FailsAPendingRead_WithItsCode()
     {
         await using QuicConnectionPair pair = await CreateConnectionPairAsync();
