@@ -1,6 +1,7 @@
 using System.Buffers;
 using Mycnet.Networking.Protocols.Framing;
 using Mycnet.Networking.Protocols.MessagePack;
+using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Protocols.Tests.MessagePack;
 
@@ -59,13 +60,13 @@ public class MessagePackAllocationTests
             action(); // warm up: tiered JIT, static initialisers
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        return AllocationMeter.SteadyStateBytes(() =>
         {
-            action();
-        }
-
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 1000; i++)
+            {
+                action();
+            }
+        });
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Mycnet.Networking.Quic.Core.Crypto;
+using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Crypto;
 
@@ -27,14 +28,14 @@ public sealed class AllocationTests
             Assert.True(RoundTrip(sender, receiver, packet, pn++));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         bool allOpened = true;
-        for (int i = 0; i < 1000; i++)
+        long allocated = AllocationMeter.SteadyStateBytes(() =>
         {
-            allOpened &= RoundTrip(sender, receiver, packet, pn++);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 1000; i++)
+            {
+                allOpened &= RoundTrip(sender, receiver, packet, pn++);
+            }
+        });
         Assert.True(allOpened);
         Assert.Equal(0, allocated);
     }
@@ -58,14 +59,14 @@ public sealed class AllocationTests
             Assert.True(RoundTrip(client, server, packet, pn++, now, pto));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         bool allOpened = true;
-        for (int i = 0; i < 1000; i++)
+        long allocated = AllocationMeter.SteadyStateBytes(() =>
         {
-            allOpened &= RoundTrip(client, server, packet, pn++, now, pto);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 1000; i++)
+            {
+                allOpened &= RoundTrip(client, server, packet, pn++, now, pto);
+            }
+        });
         Assert.True(allOpened);
         Assert.Equal(0, allocated);
     }

@@ -1,6 +1,7 @@
 using Mycnet.Networking.Quic.Core.Recovery;
 using Mycnet.Networking.Quic.Core.Recovery.Congestion;
 using Mycnet.Networking.Quic.Core.Wire;
+using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Recovery;
 
@@ -14,20 +15,7 @@ public sealed class RecoveryAllocationTests
         var harness = new Harness(algorithm);
         harness.Run(20_000); // warm up: rings reach their steady size, code paths are jitted
 
-        // Three measured windows of 20,000 packets. An allocation on the per-packet path shows in
-        // every window (20,000 bytes or more each); the runtime can charge a one-off allocation to
-        // this thread while other tests run in parallel (seen once: 7,256 bytes in one window), so
-        // a steady state that allocates nothing must have at least one window of exactly zero and
-        // no window anywhere near one byte per packet.
-        long[] windows = new long[3];
-        for (int w = 0; w < windows.Length; w++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            harness.Run(20_000);
-            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.True(Array.IndexOf(windows, 0L) >= 0 && windows.Max() < 20_000, $"allocated per window: {string.Join(", ", windows)} bytes");
+        Assert.Equal(0, AllocationMeter.SteadyStateBytes(() => harness.Run(20_000)));
         Assert.True(harness.Sink.Acked > 60_000, $"acked {harness.Sink.Acked}");
         Assert.True(harness.Sink.Lost > 600, $"lost {harness.Sink.Lost}");
         Assert.True(harness.Sink.Frames > 120_000, $"frames {harness.Sink.Frames}");

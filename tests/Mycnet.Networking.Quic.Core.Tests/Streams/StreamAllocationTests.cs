@@ -1,4 +1,5 @@
 using Mycnet.Networking.Quic.Core.Streams;
+using Mycnet.Networking.Testing;
 using static Mycnet.Networking.Quic.Core.Tests.Streams.StreamTestSupport;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Streams;
@@ -55,9 +56,7 @@ public sealed class StreamAllocationTests
         }
 
         Run(2000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(5000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.SteadyStateBytes(() => Run(5000));
         Assert.Equal(0, allocated);
         Assert.True(client.ConnectionBytesSent >= 14_000_000);
     }
@@ -103,9 +102,7 @@ public sealed class StreamAllocationTests
         }
 
         Run(2000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(5000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.SteadyStateBytes(() => Run(5000));
         Assert.Equal(0, allocated);
         Assert.Equal((long)offset, totalRead);
     }

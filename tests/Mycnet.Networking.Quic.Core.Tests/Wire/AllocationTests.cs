@@ -1,4 +1,5 @@
 using Mycnet.Networking.Quic.Core.Wire;
+using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Wire;
 
@@ -12,9 +13,8 @@ public sealed class AllocationTests
     {
         byte[] frame = FrameTestKit.Hex("0f 04 4400 05 68656c6c6f");
         Assert.Equal(1029UL * 10, ParseStream(frame, 10));
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        ulong sum = ParseStream(frame, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        ulong sum = 0;
+        long allocated = AllocationMeter.SteadyStateBytes(() => sum = ParseStream(frame, Iterations));
         Assert.Equal(0, allocated);
         Assert.Equal(1029UL * Iterations, sum);
     }
@@ -28,9 +28,8 @@ public sealed class AllocationTests
         AckFrame.Write(ref writer, ranges, 10, new EcnCounts(1, 2, 3));
 
         Assert.Equal(40, ParseAck(frame, 1));
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        long count = ParseAck(frame, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long count = 0;
+        long allocated = AllocationMeter.SteadyStateBytes(() => count = ParseAck(frame, Iterations));
         Assert.Equal(0, allocated);
         Assert.Equal(40L * Iterations, count);
     }
@@ -43,9 +42,8 @@ public sealed class AllocationTests
         ShortHeader.Write(ref writer, [1, 2, 3, 4, 5, 6, 7, 8], false, true, 0x1234, 2);
 
         Assert.Equal(9, ParseShortHeader(datagram, 1));
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        long sum = ParseShortHeader(datagram, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long sum = 0;
+        long allocated = AllocationMeter.SteadyStateBytes(() => sum = ParseShortHeader(datagram, Iterations));
         Assert.Equal(0, allocated);
         Assert.Equal(9L * Iterations, sum);
     }
@@ -57,9 +55,8 @@ public sealed class AllocationTests
         byte[] packet = new byte[1500];
         byte[] data = new byte[1000];
         Assert.True(WritePacket(packet, data, ranges, 1) > 1000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        long written = WritePacket(packet, data, ranges, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long written = 0;
+        long allocated = AllocationMeter.SteadyStateBytes(() => written = WritePacket(packet, data, ranges, Iterations));
         Assert.Equal(0, allocated);
         Assert.True(written > 1000L * Iterations);
     }
