@@ -149,7 +149,7 @@ public sealed class LossDetectorTimerTests
     }
 
     [Fact]
-    public void ClientAntiDeadlock_StopsOnceAHandshakeAckArrives()
+    public void ClientAntiDeadlock_StopsOnceAHandshakeAckArrivedAndTheHandshakeCompleted()
     {
         using LossDetector ld = Path(isServer: false, out _);
         var sink = new RecordingSink();
@@ -157,8 +157,22 @@ public sealed class LossDetectorTimerTests
         Send(ld, PacketNumberSpace.Handshake, 0, 0);
         Assert.False(ld.PeerCompletedAddressValidation);
         ld.OnAckReceived(PacketNumberSpace.Handshake, T.One(0), TimeSpan.Zero, null, T.Ms(50), sink);
-
         Assert.True(ld.PeerCompletedAddressValidation);
+
+        // The server's flight is still incomplete: the client keeps probing (with backoff) so its
+        // ACKs reach the server again.
+        Assert.False(ld.Deadline.IsNever);
+        LossTimeoutResult probe = ld.OnTimeout(ld.Deadline, sink);
+        Assert.Equal(LossTimeoutKind.Probe, probe.Kind);
+        Assert.Equal(PacketNumberSpace.Handshake, probe.Space);
+        Assert.True(probe.AntiDeadlock);
+        Instant first = ld.Deadline;
+        ld.OnTimeout(first, sink);
+        Assert.True(ld.Deadline - first > first - T.Ms(50), "the stall probes back off");
+        Assert.Equal(2, ld.PtoCount);
+
+        ld.OnClientHandshakeComplete(T.Ms(5000));
+        Assert.Equal(0, ld.PtoCount);
         Assert.True(ld.Deadline.IsNever);
     }
 

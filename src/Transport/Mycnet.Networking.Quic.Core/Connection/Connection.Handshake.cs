@@ -117,6 +117,10 @@ internal sealed partial class Connection
             _handshakeDonePending = true;
             ConfirmHandshake(now);
         }
+        else
+        {
+            _recovery.Loss.OnClientHandshakeComplete(now);
+        }
 
         // Both sides may now issue more connection IDs (they travel in 1-RTT packets).
         if (_peerParameters is not null)

@@ -111,6 +111,29 @@ internal sealed partial class Connection
 
     private Instant _lossTime;
 
+    /// <summary>
+    /// RFC 9002 §6.2.4: a probe should carry data rather than a bare PING. With no new stream data
+    /// to send, the stream data of the oldest outstanding packet is queued again (the packet stays
+    /// outstanding; bytes acknowledged meanwhile are not re-sent), so under heavy loss a probe that
+    /// gets through delivers the data instead of only eliciting an ACK. CRYPTO data has the same
+    /// rule in <see cref="CryptoSendBuffer.QueueOldestUnacknowledgedForProbe"/>.
+    /// </summary>
+    private void QueueOldestStreamDataForProbe()
+    {
+        if (_streams.HasStreamDataToSend)
+        {
+            return;
+        }
+
+        foreach (ref readonly SentFrame frame in _recovery.Loss.GetSpace(PacketNumberSpace.ApplicationData).GetOldestOutstandingFrames())
+        {
+            if (frame.Kind == SentFrameKind.Stream)
+            {
+                _streams.OnStreamDataLost(frame.StreamId, frame.Offset, frame.Length, frame.Fin);
+            }
+        }
+    }
+
     /// <summary>The ACK Delay of the ACK frame being processed (RFC 9000 §19.3), for PING round trips.</summary>
     private TimeSpan _currentAckDelay;
 

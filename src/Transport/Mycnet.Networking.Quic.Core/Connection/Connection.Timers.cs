@@ -107,6 +107,10 @@ internal sealed partial class Connection
             {
                 Space(result.Space).PingPending = true;
             }
+            else if (result.Kind == LossTimeoutKind.Probe && result.Space == PacketNumberSpace.ApplicationData)
+            {
+                QueueOldestStreamDataForProbe();
+            }
 
             _tracer.OnMetricsUpdated(now, _recovery.Rtt, _recovery.Congestion.CongestionWindow, _recovery.Congestion.BytesInFlight);
         }

@@ -80,8 +80,9 @@ internal sealed partial class LossDetector
         LossSummary loss = DetectAndReportLost(tracker, now, sink);
         tracker.NotifyAcked(now, Congestion, Rtt, sink);
 
-        // RFC 9002 §6.2.1: reset the backoff, except at a client not yet sure the server validated its address.
-        if (PeerCompletedAddressValidation)
+        // RFC 9002 §6.2.1: reset the backoff, except at a client not yet sure the server validated its
+        // address (and, ours, a client still probing for the rest of the server's flight).
+        if (!ProbesWithNothingInFlight)
         {
             PtoCount = 0;
         }

@@ -36,7 +36,7 @@ internal sealed partial class LossDetector
         bool antiDeadlock;
         if (GetPtoTime(out PacketNumberSpace ptoSpace).IsNever)
         {
-            if (PeerCompletedAddressValidation)
+            if (!ProbesWithNothingInFlight)
             {
                 // A stale deadline (inputs changed without an event that rearms): nothing to probe.
                 SetLossDetectionTimer(now);
@@ -44,7 +44,9 @@ internal sealed partial class LossDetector
             }
 
             // RFC 9002 §6.2.2.1: nothing ack-eliciting in flight, the client arms the timer so the
-            // server is not blocked by its amplification limit: one Handshake packet, or one padded Initial.
+            // server is not blocked by its amplification limit (and, beyond the RFC, so a lost flight
+            // of the server's is not left to the server's backoff alone; see ProbesWithNothingInFlight):
+            // one Handshake packet, or one padded Initial.
             space = HasHandshakeKeys && HasSpace(PacketNumberSpace.Handshake) ? PacketNumberSpace.Handshake : PacketNumberSpace.Initial;
             probes = 1;
             antiDeadlock = true;
@@ -60,6 +62,22 @@ internal sealed partial class LossDetector
         PtoCount++;
         SetLossDetectionTimer(now);
         return new LossTimeoutResult(LossTimeoutKind.Probe, space, probes, antiDeadlock);
+    }
+
+    /// <summary>
+    /// This client's TLS handshake completed (it is sending its Finished). The stall probes (see
+    /// <see cref="ProbesWithNothingInFlight"/>) end, and so does the backoff they built up once the
+    /// peer has validated our address: the Finished starts from a fresh PTO.
+    /// </summary>
+    public void OnClientHandshakeComplete(Instant now)
+    {
+        ClientHandshakeComplete = true;
+        if (PeerCompletedAddressValidation)
+        {
+            PtoCount = 0;
+        }
+
+        SetLossDetectionTimer(now);
     }
 
     /// <summary>The PTO period of a space with the current backoff (RFC 9002 §6.2.1).</summary>
@@ -89,7 +107,7 @@ internal sealed partial class LossDetector
             return;
         }
 
-        if (PeerCompletedAddressValidation)
+        if (!ProbesWithNothingInFlight)
         {
             // Nothing to detect as lost.
             Deadline = Instant.MaxValue;

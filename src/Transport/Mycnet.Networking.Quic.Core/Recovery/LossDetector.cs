@@ -97,6 +97,9 @@ internal sealed partial class LossDetector : IDisposable
     /// <summary>Whether this client has Handshake keys (chooses the anti-deadlock probe's space, RFC 9002 §6.2.2.1).</summary>
     public bool HasHandshakeKeys { get; set; }
 
+    /// <summary>Whether this client's TLS handshake completed (see <see cref="OnClientHandshakeComplete"/>).</summary>
+    public bool ClientHandshakeComplete { get; private set; }
+
     /// <summary>The peer's max_ack_delay transport parameter; 25 ms until known.</summary>
     public TimeSpan PeerMaxAckDelay { get; set; } = DefaultMaxAckDelay;
 
@@ -111,6 +114,18 @@ internal sealed partial class LossDetector : IDisposable
     /// server; for a client once a Handshake ACK arrived or the handshake is confirmed.
     /// </summary>
     public bool PeerCompletedAddressValidation => IsServer || _handshakeAckReceived || HandshakeConfirmed;
+
+    /// <summary>
+    /// Whether a client keeps a probe timer with nothing ack-eliciting in flight: RFC 9002
+    /// §6.2.2.1's anti-deadlock rule (until the peer validated our address), and beyond it until
+    /// our own handshake completes. The second part is ours: once a Handshake ACK arrived the RFC
+    /// leaves recovery of the server's lost flight to the server's PTO, whose backoff under heavy
+    /// loss can stall a handshake for tens of seconds when our ACKs (not ack-eliciting, never
+    /// resent) are lost too; a PING with backoff carries our ACK ranges again, and the server's
+    /// time-threshold loss detection then resends at once. The backoff is not reset by ACKs while
+    /// this holds, so a stalled handshake costs a handful of small packets.
+    /// </summary>
+    private bool ProbesWithNothingInFlight => !IsServer && !HandshakeConfirmed && !(_handshakeAckReceived && ClientHandshakeComplete);
 
     /// <summary>Whether a space still has state (not discarded and present on this path).</summary>
     public bool HasSpace(PacketNumberSpace space) => _spaces[(int)space] is not null;

@@ -191,6 +191,24 @@ internal sealed partial class SentPacketTracker : IDisposable
         return removed;
     }
 
+    /// <summary>
+    /// The frames of the oldest outstanding ack-eliciting packet (empty when there is none), for a
+    /// PTO probe that re-sends them (RFC 9002 §6.2.4). The packet stays outstanding.
+    /// </summary>
+    public ReadOnlySpan<SentFrame> GetOldestOutstandingFrames()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            ref Entry e = ref EntryAt(i);
+            if (e.State == EntryState.Outstanding && e.Packet.IsAckEliciting)
+            {
+                return FramesOf(in e);
+            }
+        }
+
+        return [];
+    }
+
     /// <summary>Returns the pooled rings.</summary>
     public void Dispose()
     {
