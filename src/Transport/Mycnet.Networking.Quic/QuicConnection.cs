@@ -303,7 +303,7 @@ public sealed class QuicConnection : IAsyncDisposable
     public QuicConnectionStatistics GetStatistics()
     {
         ThrowIfMsQuic("Statistics (GetStatistics)");
-        ConnectionStats stats = _driver.StatisticsSnapshot;
+        (ConnectionStats stats, long sendCalls) = _driver.StatisticsSnapshot;
         return new QuicConnectionStatistics
         {
             MinRtt = stats.MinRtt,
@@ -318,7 +318,7 @@ public sealed class QuicConnection : IAsyncDisposable
             PacketsReceived = stats.PacketsReceived,
             PacketsLost = stats.PacketsLost,
             UdpDatagramsSent = stats.DatagramsSent,
-            UdpSendCalls = _driver.SendCalls,
+            UdpSendCalls = sendCalls,
             DatagramsReceived = stats.DatagramsReceived,
             KeyUpdates = stats.KeyUpdates,
             PathMaxDatagramSize = stats.MaxDatagramSize,

@@ -20,6 +20,7 @@ internal sealed partial class ConnectionDriver
     private readonly List<TaskCompletionSource> _closeWaiters = [];
     private readonly Lock _snapshotLock = new();
     private ConnectionStats _stats;
+    private long _sendCallsSnapshot;
     private volatile QuicException? _closeException;
     private volatile int _maxDatagramSize;
     private bool _handshakeCompleted;
@@ -54,14 +55,17 @@ internal sealed partial class ConnectionDriver
     /// <summary>The largest datagram payload the peer accepts now, 0 when it accepts none (as of the last pass).</summary>
     public int MaxDatagramSizeSnapshot => _maxDatagramSize;
 
-    /// <summary>The counters as of the last pass.</summary>
-    public ConnectionStats StatisticsSnapshot
+    /// <summary>
+    /// The engine's counters and the socket send calls, both as of the last pass (taken together,
+    /// so datagrams and send calls always describe the same moment).
+    /// </summary>
+    public (ConnectionStats Stats, long SendCalls) StatisticsSnapshot
     {
         get
         {
             lock (_snapshotLock)
             {
-                return _stats;
+                return (_stats, _sendCallsSnapshot);
             }
         }
     }
@@ -248,6 +252,7 @@ internal sealed partial class ConnectionDriver
         lock (_snapshotLock)
         {
             _stats = stats;
+            _sendCallsSnapshot = _sendCalls;
         }
 
         LocalEndPointSnapshot = stats.LocalEndPoint;

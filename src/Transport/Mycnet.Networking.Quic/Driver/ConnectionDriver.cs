@@ -94,9 +94,6 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
     /// <summary>The local address the last datagram arrived on (the socket's packet information), null before any.</summary>
     public IPEndPoint? LastLocalEndPoint => Volatile.Read(ref _lastLocal);
 
-    /// <summary>Transmits handed to the socket so far (for statistics).</summary>
-    public long SendCalls => Volatile.Read(ref _sendCalls);
-
     /// <summary>Whether this server connection holds a slot of its listener's backlog (false for refused ones).</summary>
     public bool CountsAgainstBacklog { get; set; }
 
@@ -407,7 +404,7 @@ internal sealed partial class ConnectionDriver : IThreadPoolWorkItem
                 }
 
                 Endpoint.Socket.Send(room[..transmit.Length], transmit.SegmentSize, transmit.Local, transmit.Remote, transmit.Ecn);
-                Volatile.Write(ref _sendCalls, _sendCalls + 1);
+                _sendCalls++; // The worker's own; statistics read it through the snapshot.
             }
 
             return true;
