@@ -1,4 +1,5 @@
 using Mycnet.Networking.Quic.Core.Streams;
+using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Quic.Core.Tests.Streams;
 
@@ -111,12 +112,12 @@ public sealed class BufferSegmentPoolTests
         }
 
         Wave();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int w = 0; w < 20; w++)
+        Assert.Equal(0, AllocationMeter.SteadyStateBytes(() =>
         {
-            Wave();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int w = 0; w < 20; w++)
+            {
+                Wave();
+            }
+        }));
     }
 }

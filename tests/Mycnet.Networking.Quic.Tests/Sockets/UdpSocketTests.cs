@@ -1,6 +1,7 @@
 using System.Net;
 using Mycnet.Networking.Quic.Core.Wire;
 using Mycnet.Networking.Quic.Sockets;
+using Mycnet.Networking.Testing;
 
 namespace Mycnet.Networking.Quic.Tests.Sockets;
 
@@ -146,13 +147,13 @@ public sealed class UdpSocketTests
             sender.Send(payload, 0, local, remote, EcnCodepoint.Ect0);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        Assert.Equal(0, AllocationMeter.SteadyStateBytes(() =>
         {
-            sender.Send(payload, 0, local, remote, EcnCodepoint.Ect0);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 1000; i++)
+            {
+                sender.Send(payload, 0, local, remote, EcnCodepoint.Ect0);
+            }
+        }));
     }
 
     private sealed record Received(byte[] Data, int SegmentSize, IPEndPoint Local, IPEndPoint Remote, EcnCodepoint Ecn);
